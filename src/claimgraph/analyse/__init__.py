@@ -1,0 +1,82 @@
+"""Analyse: one article in, one `Analysis` out.
+
+The stages run in order over one shared `Document`; each is a module with
+one public function `run(document)`. `Analyzer` holds the loaded resources;
+`analyze()` is the one-call convenience over a shared default analyzer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from functools import cache
+
+from claimgraph.analyse import (
+    attribution,
+    entities,
+    events,
+    modality,
+    places,
+    relations,
+    structure,
+    times,
+)
+from claimgraph.analyse.document import Document
+from claimgraph.analyse.resources import Resources
+from claimgraph.config import Settings
+from claimgraph.ingest.articles import Article, check_text, parse_date
+from claimgraph.model import Analysis
+
+Stage = Callable[[Document], None]
+
+STAGES: tuple[Stage, ...] = (
+    structure.run,  # paragraphs, headings, sentences, quotations
+    entities.run,  # NER clean-up, acronyms, aliases, source coreference
+    attribution.run,  # source / cue / content triples
+    modality.run,  # status, hedges, explicit contrast
+    times.run,  # TIMEX3 tagging and normalisation
+    places.run,  # gazetteer lookup and disambiguation
+    events.run,  # triggers, arguments, PLOVER types
+    relations.run,  # contradicts / supports / elaborates
+)
+
+
+class Analyzer:
+    """Loads the pipeline and lexicons once; analyses any number of articles."""
+
+    def __init__(self, settings: Settings | None = None, stages: Iterable[Stage] = STAGES):
+        self.settings = settings or Settings()
+        self.resources = Resources(self.settings)
+        self.stages = tuple(stages)
+
+    def load(self) -> Analyzer:
+        """Load everything now rather than on the first article."""
+        _ = self.resources.nlp, self.resources.lexicons
+        return self
+
+    def analyze(self, article: Article) -> Analysis:
+        check_text(article.text, article.id or "text", self.settings.max_chars)
+        return self._run(article, self.resources.nlp(article.text))
+
+    def analyze_many(self, articles: Iterable[Article]) -> Iterator[Analysis]:
+        """Analyse in order, parsing in batches (faster than one at a time)."""
+        pairs = ((a.text, a) for a in articles)
+        for doc, article in self.resources.nlp.pipe(pairs, as_tuples=True, batch_size=self.settings.batch_size):
+            yield self._run(article, doc)
+
+    def _run(self, article: Article, doc) -> Analysis:
+        document = Document(article=article, doc=doc, resources=self.resources)
+        for stage in self.stages:
+            stage(document)
+        return document.to_analysis()
+
+
+@cache
+def default_analyzer() -> Analyzer:
+    return Analyzer()
+
+
+def analyze(text: str, published: str | date | None = None, **meta: str | None) -> Analysis:
+    """Analyse one article's text with the default settings."""
+    article = Article(text=text, published=parse_date(published), **meta)
+    return default_analyzer().analyze(article)

@@ -1,0 +1,9 @@
+"""Stage: attribution."""
+
+from __future__ import annotations
+
+from claimgraph.analyse.document import Document
+
+
+def run(document: Document) -> None:
+    """Nothing yet."""

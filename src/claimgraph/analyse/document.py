@@ -1,0 +1,90 @@
+"""The working document every stage reads and extends.
+
+A `Document` pairs the spaCy parse with the contract objects the stages
+have produced so far. Stages append to its lists and may use the lookup
+helpers; `to_analysis()` freezes it into the `Analysis` contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from claimgraph.ingest.articles import Article
+from claimgraph.model import (
+    Analysis,
+    Claim,
+    Entity,
+    Event,
+    Hedge,
+    Paragraph,
+    Quote,
+    Relation,
+    Sentence,
+    Span,
+    Time,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
+
+    from claimgraph.analyse.resources import Resources
+
+
+@dataclass
+class Document:
+    article: Article
+    doc: Doc
+    resources: Resources
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    hedges: list[Hedge] = field(default_factory=list)
+    times: list[Time] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    # token index -> id of the entity whose mention covers it (filled by `entities`)
+    token_entity: dict[int, str] = field(default_factory=dict)
+    # spaCy sentences, parallel to `sentences`
+    sents: list[SpacySpan] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.article.text
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(start=start, end=end, text=self.text[start:end])
+
+    def token_span(self, first: int, last: int) -> Span:
+        """The character span from token `first` to token `last`, inclusive."""
+        doc = self.doc
+        return self.span(doc[first].idx, doc[last].idx + len(doc[last]))
+
+    def entity(self, entity_id: str) -> Entity | None:
+        return next((e for e in self.entities if e.id == entity_id), None)
+
+    def to_analysis(self) -> Analysis:
+        a = self.article
+        meta = self.resources.nlp.meta
+        return Analysis(
+            id=a.id,
+            title=a.title,
+            url=a.url,
+            publisher=a.publisher,
+            published=a.published,
+            model=f"{meta.get('lang', 'xx')}_{meta.get('name', '?')}-{meta.get('version', '?')}",
+            text=a.text,
+            paragraphs=self.paragraphs,
+            headings=[self.span(p.start, p.end) for p in self.paragraphs if p.heading],
+            sentences=self.sentences,
+            quotes=self.quotes,
+            entities=self.entities,
+            claims=self.claims,
+            hedges=self.hedges,
+            times=self.times,
+            events=self.events,
+            relations=self.relations,
+        )

@@ -1,0 +1,1 @@
+"""Ingest: everything that turns bytes into `Article`s."""
