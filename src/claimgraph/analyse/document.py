@@ -66,6 +66,10 @@ class Document:
     def entity(self, entity_id: str) -> Entity | None:
         return next((e for e in self.entities if e.id == entity_id), None)
 
+    def next_id(self, prefix: str, items: list) -> str:
+        """Ids are a prefix and a running number: e1, e2 ... for entities."""
+        return f"{prefix}{len(items) + 1}"
+
     def to_analysis(self) -> Analysis:
         a = self.article
         meta = self.resources.nlp.meta
