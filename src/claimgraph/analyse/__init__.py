@@ -61,7 +61,9 @@ class Analyzer:
     def analyze_many(self, articles: Iterable[Article]) -> Iterator[Analysis]:
         """Analyse in order, parsing in batches (faster than one at a time)."""
         pairs = ((a.text, a) for a in articles)
-        for doc, article in self.resources.nlp.pipe(pairs, as_tuples=True, batch_size=self.settings.batch_size):
+        for doc, article in self.resources.nlp.pipe(
+            pairs, as_tuples=True, batch_size=self.settings.batch_size
+        ):
             yield self._run(article, doc)
 
     def _run(self, article: Article, doc) -> Analysis:

@@ -7,7 +7,27 @@ import charset_normalizer
 from claimgraph.errors import InputError
 
 # Control characters that never occur in prose; many of them mean a binary file.
-_BINARY_BYTES = set(range(0, 9)) | {11, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31}
+_BINARY_BYTES = set(range(0, 9)) | {
+    11,
+    14,
+    15,
+    16,
+    17,
+    18,
+    19,
+    20,
+    21,
+    22,
+    23,
+    24,
+    25,
+    26,
+    27,
+    28,
+    29,
+    30,
+    31,
+}
 
 
 def looks_binary(data: bytes) -> bool:

@@ -58,6 +58,7 @@ class Lexicons:
     source_nouns: frozenset[str]  # lemmas of nouns that can stand for an unnamed source
     contrast: tuple[str, ...]  # lower-cased phrases that set one claim against another
     negations: frozenset[str]
+    place_features: dict[str, str]  # lower-cased feature word or phrase -> place kind
 
 
 def _cues(name: str) -> dict[str, Cue]:
@@ -75,4 +76,5 @@ def load_lexicons() -> Lexicons:
         source_nouns=frozenset(r["noun"].lower() for r in load_table("source_nouns.tsv")),
         contrast=tuple(r["phrase"].lower() for r in load_table("contrast.tsv")),
         negations=frozenset(r["word"].lower() for r in load_table("negations.tsv")),
+        place_features={r["feature"].lower(): r["kind"] for r in load_table("place_features.tsv")},
     )
