@@ -16,4 +16,4 @@ class Settings:
     max_chars: int = field(
         default_factory=lambda: int(os.environ.get("CLAIMGRAPH_MAX_CHARS", DEFAULT_MAX_CHARS))
     )
-    batch_size: int = 16
+    batch_size: int = 64  # lines per spaCy batch

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from functools import cache
 
+from spacy.tokens import Doc
+
 from claimgraph.analyse import (
     attribution,
     entities,
@@ -22,6 +24,7 @@ from claimgraph.analyse import (
     times,
 )
 from claimgraph.analyse.document import Document
+from claimgraph.analyse.nlp import parse_many
 from claimgraph.analyse.resources import Resources
 from claimgraph.config import Settings
 from claimgraph.ingest.articles import Article, check_text, parse_date
@@ -56,17 +59,15 @@ class Analyzer:
 
     def analyze(self, article: Article) -> Analysis:
         check_text(article.text, article.id or "text", self.settings.max_chars)
-        return self._run(article, self.resources.nlp(article.text))
+        return next(self.analyze_many([article]))
 
     def analyze_many(self, articles: Iterable[Article]) -> Iterator[Analysis]:
         """Analyse in order, parsing in batches (faster than one at a time)."""
         pairs = ((a.text, a) for a in articles)
-        for doc, article in self.resources.nlp.pipe(
-            pairs, as_tuples=True, batch_size=self.settings.batch_size
-        ):
+        for doc, article in parse_many(self.resources.nlp, pairs, self.settings.batch_size):
             yield self._run(article, doc)
 
-    def _run(self, article: Article, doc) -> Analysis:
+    def _run(self, article: Article, doc: Doc) -> Analysis:
         document = Document(article=article, doc=doc, resources=self.resources)
         for stage in self.stages:
             stage(document)

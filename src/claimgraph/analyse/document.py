@@ -48,6 +48,10 @@ class Document:
     relations: list[Relation] = field(default_factory=list)
     # token index -> id of the entity whose mention covers it (filled by `entities`)
     token_entity: dict[int, str] = field(default_factory=dict)
+    # claim id -> sense of its cue (speech, speculation, denial ...), and the
+    # claims whose cue is negated: working facts for the modality stage
+    cue_sense: dict[str, str] = field(default_factory=dict)
+    negated_cues: set[str] = field(default_factory=set)
     # spaCy sentences, parallel to `sentences`
     sents: list[SpacySpan] = field(default_factory=list)
 

@@ -1,6 +1,17 @@
-"""The spaCy pipeline, plus one component of ours that runs before the parser."""
+"""The spaCy pipeline, and parsing line by line.
+
+News text puts headings, datelines and paragraphs on lines of their own. The
+parser, given the whole text, runs a heading into the next sentence and
+sometimes splits a sentence at a line start; parsed one line at a time it
+does neither. The line docs are joined back into one `Doc` whose text is
+exactly the input, so character offsets stay those of the input.
+"""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
 
 import spacy
 from spacy.language import Language
@@ -8,24 +19,36 @@ from spacy.tokens import Doc
 
 from claimgraph.errors import ResourceError
 
-
-@Language.component("claimgraph_line_breaks")
-def line_breaks(doc: Doc) -> Doc:
-    """A line break ends a sentence: headings and paragraphs never run into
-    the next line's sentence, which would also spoil the parse."""
-    for tok in doc[:-1]:
-        if "\n" in tok.text or "\n" in tok.whitespace_:
-            doc[tok.i + 1].is_sent_start = True
-    return doc
+T = TypeVar("T")
+LINES = re.compile(r"[^\n]*\n*")
 
 
 def load_pipeline(name: str) -> Language:
     try:
-        nlp = spacy.load(name)
+        return spacy.load(name)
     except OSError:
         raise ResourceError(
             f"spaCy model {name!r} is not installed (run 'make install', or set CLAIMGRAPH_MODEL)"
         ) from None
-    if "parser" in nlp.pipe_names:
-        nlp.add_pipe("claimgraph_line_breaks", before="parser")
-    return nlp
+
+
+def lines(text: str) -> list[str]:
+    """The text cut after each run of line breaks; ''.join(lines(t)) == t."""
+    return [chunk for chunk in LINES.findall(text) if chunk]
+
+
+def parse_many(nlp: Language, items: Iterable[tuple[str, T]], batch_size: int = 64) -> Iterator[tuple[Doc, T]]:
+    """Parse (text, context) pairs line by line, in order, streaming."""
+
+    def line_items() -> Iterator[tuple[str, tuple[int, T]]]:
+        for text, context in items:
+            chunks = lines(text)
+            for chunk in chunks:
+                yield chunk, (len(chunks), context)
+
+    parts: list[Doc] = []
+    for doc, (count, context) in nlp.pipe(line_items(), as_tuples=True, batch_size=batch_size):
+        parts.append(doc)
+        if len(parts) == count:
+            yield (parts[0] if count == 1 else Doc.from_docs(parts, ensure_whitespace=False)), context
+            parts = []

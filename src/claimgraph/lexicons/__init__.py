@@ -44,8 +44,10 @@ class Cue:
     """A word or phrase that marks attribution."""
 
     lemma: str
-    # speech, cognition, evidence (reports show), speculation, denial
+    # speech, cognition, evidence (reports show), speculation, denial, stance
     sense: str
+    # a bare noun-phrase object can be the content ("announced a ceasefire")
+    takes_object: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,10 @@ class Lexicons:
 
 
 def _cues(name: str) -> dict[str, Cue]:
-    return {r["cue"].lower(): Cue(r["cue"].lower(), r["sense"] or "speech") for r in load_table(name)}
+    return {
+        r["cue"].lower(): Cue(r["cue"].lower(), r["sense"] or "speech", r.get("object") == "yes")
+        for r in load_table(name)
+    }
 
 
 @cache
