@@ -22,6 +22,7 @@ own or an earlier organisation of that kind. Generic sources ("reports",
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import takewhile
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
@@ -128,7 +129,7 @@ def _verb_claim(
     cue_end = verb
     content: tuple[int, int] | None = None
     children = list(verb.children)
-    clause = next((c for c in children if c.dep_ in ("ccomp", "csubj") and c is not subject), None)
+    clause = next((c for c in children if c.dep_ in ("ccomp", "csubj") and (subject is None or c.i != subject.i)), None)
     if clause is None:
         clause = next((c for c in children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
     obj = next((c for c in children if c.dep_ in ("dobj", "attr", "oprd") and not _anaphoric(c)), None)
@@ -136,7 +137,7 @@ def _verb_claim(
     if prt is not None:
         cue_end = prt
     if clause is not None:
-        exclude = {subject.i} if subject is not None and subject.head is clause else set()
+        exclude = {subject.i} if subject is not None and subject.head.i == clause.i else set()
         start = obj if obj is not None and obj.i < clause.i and cue.sense == "stance" else clause
         content = _subtree_chars(document, start, upto=clause, exclude=exclude)
     elif verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
@@ -196,12 +197,12 @@ def _according_to(document: Document, sent: SpacySpan, tok: Token, index: int) -
     pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
     if pobj is None:
         return None
-    head = tok.head if tok.head is not tok else None
+    head = tok.head if tok.head.i != tok.i else None
     if head is None or head.i == tok.i:
         return None
     # The claim is the clause the phrase modifies, without the phrase itself.
     root = head
-    while root.dep_ not in ("ROOT", "ccomp") and root.head is not root and root.head.i in range(sent.start, sent.end):
+    while root.dep_ not in ("ROOT", "ccomp") and root.head.i != root.i and sent.start <= root.head.i < sent.end:
         if root.dep_ in ("conj",):
             break
         root = root.head
@@ -224,7 +225,7 @@ def _noun_claim(document: Document, sent: SpacySpan, noun: Token, cue: Cue, inde
 def _adverb_claim(document: Document, adv: Token, cue: Cue, index: int) -> Found | None:
     """'Forces are reportedly advancing': the clause, without its comma-set adjuncts."""
     head = adv.head
-    if head is adv:
+    if head.i == adv.i:
         return None
     return _found(document, adv, adv, cue, _core_clause(document, head), None, index, "adverb", False)
 
@@ -267,7 +268,7 @@ def _subject(verb: Token) -> Token | None:
             if subj.lower_ in RELATIVE and tok.dep_ == "relcl":
                 return tok.head  # "Obama, who said ...": the noun the clause is about
             return subj
-        if tok.dep_ in SHARES_SUBJECT and tok.head is not tok:
+        if tok.dep_ in SHARES_SUBJECT and tok.head.i != tok.i:
             tok = tok.head
         else:
             break
@@ -378,12 +379,12 @@ def _cut_nested(document: Document, found: list[Found]) -> None:
             tok = doc.char_span(g.cue[0], g.cue[1], alignment_mode="expand")
             if tok is None:
                 continue
-            path = tok[0]
-            while path.head is not path and f.content[0] <= path.head.idx < f.content[1]:
-                if path.head.head is path.head or not (f.content[0] <= path.head.head.idx < f.content[1]):
-                    break
-                path = path.head
-            root = path.head
+            # the cue's chain of heads inside the content: its last link is the
+            # content's root, the one before it the constituent to cut
+            chain = list(takewhile(lambda t: f.content[0] <= t.idx < f.content[1], [tok[0], *tok[0].ancestors]))
+            if len(chain) < 2:
+                continue
+            root, path = chain[-1], chain[-2]
             if path.i > root.i and path.dep_ in ("prep", "advcl", "npadvmod", "parataxis"):
                 f.content = _trim(document, f.content[0], path.left_edge.idx)
 
@@ -395,10 +396,8 @@ def _extend_quotes(document: Document, found: list[Found]) -> None:
     cues = sorted(f.cue[0] for f in found)
     for f in found:
         for q in quotes:
-            if q.start <= f.content[0] < q.end and q.end > f.content[1]:
-                f.content = (f.content[0], q.end)
-            elif f.content[0] <= q.start < f.content[1] < q.end:
-                f.content = (f.content[0], q.end)
+            if q.start <= f.content[0] < q.end < f.content[1] + 3 or f.content[0] <= q.start < f.content[1] < q.end:
+                f.content = (min(f.content[0], q.start) if q.start >= f.content[0] - 1 else f.content[0], q.end)
         # quote-only sentences right after, by the same speaker
         nxt = f.sentence + 1
         while nxt < len(document.sentences) and f.pattern != "adverb":
@@ -498,7 +497,7 @@ class _SourceResolver:
         """'Russian officials', 'the ministry', 'a Pentagon spokesman'."""
         words = [t for t in np if t.dep_ not in ("det", "predet") and not t.is_punct]
         det = next((t.lower_ for t in np if t.dep_ in ("det", "predet")), None)
-        modifiers = [t for t in words if t is not head and t.dep_ in ("amod", "compound", "poss", "nmod")]
+        modifiers = [t for t in words if t.i != head.i and t.dep_ in ("amod", "compound", "poss", "nmod")]
         specific = [t for t in modifiers if t.pos_ == "PROPN" or t.ent_type_ in ("NORP", "GPE", "ORG") or t.is_title]
         if det in GENERIC_DETERMINERS or (not specific and det != "the"):
             return None  # generic: "sources", "some analysts", "reports"

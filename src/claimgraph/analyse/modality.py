@@ -62,7 +62,7 @@ def _modal_root(document: Document, claim: Claim) -> bool:
     span = document.doc.char_span(claim.content.start, claim.content.end, alignment_mode="expand")
     if span is None:
         return False
-    roots = [t for t in span if t.head.i < span.start or t.head.i >= span.end or t.head is t]
+    roots = [t for t in span if t.head.i < span.start or t.head.i >= span.end or t.head.i == t.i]
     return any(
         c.dep_ == "aux" and c.lower_ in EPISTEMIC_MODALS and c.tag_ == "MD" for r in roots for c in r.children
     )

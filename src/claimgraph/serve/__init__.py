@@ -1,0 +1,1 @@
+"""Serve: what users see of analyses (formats, and later the API and web UI)."""

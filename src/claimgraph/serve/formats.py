@@ -1,0 +1,98 @@
+"""Output formats for analyses: json, jsonl, markdown and a Rich report."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from claimgraph.model import Analysis, Claim
+
+FORMATS = ("pretty", "json", "jsonl", "markdown")
+STATUS_STYLE = {"asserted": "white", "reported": "cyan", "speculated": "yellow", "denied": "red"}
+
+
+def source_label(analysis: Analysis, claim: Claim) -> str:
+    """Who makes the claim, by entity name where it is resolved."""
+    if claim.source is None:
+        return "(no source named)"
+    if claim.source.entity:
+        entity = next((e for e in analysis.entities if e.id == claim.source.entity), None)
+        if entity is not None:
+            return entity.name
+    return claim.source.text
+
+
+def claims_by_source(analysis: Analysis) -> dict[str, list[Claim]]:
+    groups: dict[str, list[Claim]] = defaultdict(list)
+    for claim in analysis.claims:
+        groups[source_label(analysis, claim)].append(claim)
+    return dict(groups)
+
+
+def summary_line(analysis: Analysis) -> str:
+    counts = defaultdict(int)
+    for c in analysis.claims:
+        counts[c.status] += 1
+    statuses = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    return (
+        f"{len(analysis.claims)} claims ({statuses or 'none'}) from "
+        f"{len(claims_by_source(analysis))} sources; {len(analysis.entities)} entities, "
+        f"{len(analysis.hedges)} hedges, {len(analysis.times)} times, {len(analysis.events)} events, "
+        f"{len(analysis.relations)} relations"
+    )
+
+
+def to_markdown(analysis: Analysis) -> str:
+    lines = [f"# {analysis.title or analysis.id or 'Analysis'}", ""]
+    if analysis.published:
+        lines += [f"Published {analysis.published.isoformat()}.", ""]
+    lines += ["## Claims by source", ""]
+    for source, claims in claims_by_source(analysis).items():
+        lines.append(f"### {source}")
+        lines.append("")
+        for c in claims:
+            hedges = f"; hedges: {', '.join(h.text for h in c.hedges)}" if c.hedges else ""
+            cue = f" — cue “{c.cue.text}”" if c.cue else ""
+            lines.append(f"- **{c.status}** ({c.kind}{hedges}){cue}: {c.content.text}")
+        lines.append("")
+    if analysis.relations:
+        lines += ["## Relations", ""]
+        lines += [f"- {r.a} {r.type} {r.b}: {r.reason}" for r in analysis.relations]
+        lines.append("")
+    lines += ["## Entities", "", "| entity | type | also called | mentions |", "| --- | --- | --- | --- |"]
+    for e in analysis.entities:
+        aliases = ", ".join(e.aliases) or "—"
+        lines.append(f"| {e.name} | {e.type} | {aliases} | {len(e.mentions)} |")
+    lines += ["", f"_{summary_line(analysis)}_", ""]
+    return "\n".join(lines)
+
+
+def print_pretty(analysis: Analysis, console: Console) -> None:
+    title = analysis.title or analysis.id or "Analysis"
+    parts = []
+    for source, claims in claims_by_source(analysis).items():
+        table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
+        table.add_column("status", no_wrap=True, width=11)
+        table.add_column("claim", ratio=1)
+        for c in claims:
+            line = Text()
+            if c.cue:
+                line.append(f"{c.cue.text}: ", style="bold")
+            line.append(c.content.text)
+            notes = [c.kind] + [f"hedge “{h.text}”" for h in c.hedges]
+            line.append(f"  [{'; '.join(notes)}]", style="dim")
+            table.add_row(Text(c.status, style=STATUS_STYLE.get(c.status, "white")), line)
+        parts.append(Panel(table, title=source, title_align="left", border_style="blue"))
+    for r in analysis.relations:
+        parts.append(Text(f"{r.a} {r.type} {r.b}: {r.reason}", style="magenta"))
+    entities = Table(title="Entities", expand=True)
+    for col in ("entity", "type", "also called", "mentions"):
+        entities.add_column(col)
+    for e in analysis.entities:
+        entities.add_row(e.name, e.type, ", ".join(e.aliases), str(len(e.mentions)))
+    parts += [entities, Text(summary_line(analysis), style="bold")]
+    console.print(Panel(Group(*parts), title=title, border_style="green"))
