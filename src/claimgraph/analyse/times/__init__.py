@@ -10,7 +10,6 @@ spaCy parse) and the dates mentioned before them.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Callable
 from datetime import date
 from functools import cache
@@ -30,6 +29,8 @@ __all__ = ["Timex", "grammar", "run", "tag"]
 # rules whose value is a single day, to which a clock time can be joined
 DAY_RULES = frozenset({"iso", "numeric", "mdy", "dmy", "weekday", "deictic"})
 FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo", "may", "might", "must", "should", "ca", "can"})
+UNCLEAR_AUX = frozenset({"would", "could", "'d"})
+SPEECH = frozenset({"say", "tell", "report", "announce", "confirm", "deny", "add", "note", "write"})
 
 
 @cache
@@ -92,14 +93,22 @@ def verb_tense(verb: Token) -> str:
     """past, present or future from a verb's tag and its auxiliaries ('' when unclear)."""
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     words = {a.lower_ for a in auxes}
+    if words & UNCLEAR_AUX or verb.lower_ in UNCLEAR_AUX:
+        return ""  # "would be paid in January" looks back or forward
     if words & FUTURE_AUX or verb.lower_ in FUTURE_AUX:
         return "future"
     if "going" in words or (verb.tag_ == "VB" and "to" in words):
         return "future"  # "is going to", "plans to meet on Monday"
-    tags = {verb.tag_} | {a.tag_ for a in auxes}
-    if "VBD" in tags or verb.tag_ == "VBN":
+    tags = {a.tag_ for a in auxes}
+    if verb.tag_ == "VBD" or "VBD" in tags:
         return "past"
-    if tags & {"VBZ", "VBP"} or verb.tag_ == "VBG":
+    if verb.tag_ == "VBN":
+        # "is expected in December" is present; "has left", "killed on Monday" are past
+        have = any(a.lemma_ == "have" for a in auxes)
+        return "present" if tags & {"VBZ", "VBP"} and not have else "past"
+    if verb.tag_ in ("VBZ", "VBP") and verb.lemma_ in SPEECH:
+        return "past"  # "says on Monday" reports what was said
+    if tags & {"VBZ", "VBP"} or verb.tag_ in ("VBZ", "VBP", "VBG"):
         return "present"
     return ""
 
@@ -127,18 +136,16 @@ def tense_finder(doc: Doc | None) -> Callable[[int, int], str]:
 SENTENCE_END = re.compile(r"[.!?]['\"”’)]*\s+(?=[A-Z\"“‘'(])|\n\s*\n")
 
 
-def sentence_finder(text: str, doc: Doc | None) -> Callable[[int], int]:
+def sentence_starts(text: str, doc: Doc | None) -> list[int]:
     if doc is not None:
-        starts = [s.start_char for s in doc.sents]
-    else:
-        starts = [0] + [m.end() for m in SENTENCE_END.finditer(text)]
-    return lambda offset: bisect_right(starts, offset) - 1
+        return [s.start_char for s in doc.sents]
+    return [0] + [m.end() for m in SENTENCE_END.finditer(text)]
 
 
 def tag(text: str, published: date | None = None, doc: Doc | None = None) -> list[Timex]:
     """All temporal expressions of `text`, resolved against `published`."""
     g = grammar()
-    ctx = Context(text, published, tense_finder(doc), sentence_finder(text, doc))
+    ctx = Context(text, published, tense_finder(doc), sentence_starts(text, doc))
     out: list[Timex] = []
     for c in candidates(text, g):
         t = c.handler(c.match, ctx)
@@ -147,6 +154,10 @@ def tag(text: str, published: date | None = None, doc: Doc | None = None) -> lis
         if c.clock is not None:
             t = with_clock(t, c, g)
         out.append(t)
+        if c.name == "quarter" and t.value and not (c.match["adj"] or "").lower().startswith("year"):
+            p = cal.parse_value(t.value)
+            if p is not None:
+                ctx.quarters.append(p)
         if t.type in ("DATE", "TIME") and t.value and "X" not in t.value:
             p = cal.parse_value(t.value)
             if p is not None:

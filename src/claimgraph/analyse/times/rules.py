@@ -9,6 +9,7 @@ later" see the dates mentioned before them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,8 +40,9 @@ class Context:
     text: str
     pub: date | None
     tense: Callable[[int, int], str]
-    sentence: Callable[[int], int]
+    starts: list[int]  # where each sentence starts
     history: list[tuple[int, Point]] = field(default_factory=list)
+    quarters: list[Point] = field(default_factory=list)  # quarters named by number ("the third quarter")
 
     def last(self, gran: str | None = None, before: int | None = None) -> Point | None:
         """The last date mentioned (of granularity `gran`, in sentence `before` or earlier)."""
@@ -49,12 +51,36 @@ class Context:
                 return p
         return None
 
+    def lean(self, start: int, end: int) -> str:
+        """The tense that places a date without a year: "until Nov. 20" and "payable Dec. 7" name
+        a deadline whatever the verb's tense (the nearest such date); "since Jan. 13" is past."""
+        before = FORWARD.search(self.text, max(0, start - 24), start)
+        tense = self.tense(start, end)
+        if before:
+            if before[1].lower() == "since":
+                return "past"
+            return "future" if tense == "future" else ""
+        return tense
+
+    def comparison(self, start: int) -> bool:
+        """Is there a comparison ("up from $4 ...", "compared with") earlier in the sentence?"""
+        return bool(COMPARISON.search(self.text, self.starts[self.sentence(start)], start))
+
+    def sentence(self, offset: int) -> int:
+        return max(0, bisect_right(self.starts, offset) - 1)
+
     def last_in_sentence(self, offset: int) -> Point | None:
         if self.history and self.history[-1][0] == self.sentence(offset):
             return self.history[-1][1]
         return None
 
 
+FORWARD = re.compile(r"\b(until|till|to|through|by|before|effective|payable|due|expires?|expiring|"
+                     r"deadline|since|starting|beginning)\s+(?:on\s+)?(?:the\s+)?$", re.I)
+COMPARISON = re.compile(r"\b(?:from|compared|comparable|than|versus|vs\.?|against)\b", re.I)
+# "current" of these is no time ("current account")
+NOT_CURRENT = re.compile(r"\s+(?:account|events|affairs|issue|members?|law|rules|system|situation|policy|"
+                         r"government|president|leader|state|level|status|price|chairman)\b", re.I)
 Handler = Callable[[re.Match[str], Context], Timex | None]
 
 # TIMEX3 mods of the words before an expression
@@ -122,6 +148,7 @@ class Grammar:
         UNITSG = rf"(?P<unit>{alternation(u for u in self.units if not u.endswith(('s', 'ia')))})"
         SEASON = rf"(?P<season>{alternation(self.seasons)})"
         PART = rf"(?P<part>{alternation(k for k, v in self.dayparts.items() if ':' not in v)})"
+        PART0 = PART.replace("<part>", "<part0>")
         EDGE = r"(?:early|late|mid|the\s+(?:beginning|start|end|middle)\s+of)"
         REL = (r"(?P<rel>last|this|next|coming|past|previous|following|current|same|that|this\s+past|"
                r"this\s+coming|the\s+(?:past|last|next|coming|previous|following|current|same|prior|"
@@ -147,8 +174,8 @@ class Grammar:
             ("weekday", rf"(?:(?P<pre>early|late|earlier|later|mid)\s+)?(?:(?P<rel>last|this|next|this\s+past|"
              rf"this\s+coming|coming|the\s+following|the\s+previous|the\s+next|that)\s+)?{WD}(?P<pl>s)?"
              rf"(?:\s+{PART}(?P<ppl>s)?)?", self.weekday, 1),
-            ("deictic", rf"(?:(?P<pre>early|late|earlier|later|mid)\s+)?(?P<word>{alternation(self.lex.deictic)})"
-             rf"(?:\s+{PART})?", self.deictic, 1),
+            ("deictic", rf"(?:(?P<pre>early|late|earlier|later|mid)[\s-]+)?(?:{PART0}\s+)?"
+             rf"(?P<word>{alternation(self.lex.deictic)})(?:\s+{PART})?", self.deictic, 1),
             ("part", rf"(?:(?P<pre>early|late|mid|later|earlier)[\s-]+)?(?:(?P<det>that|this|the)\s+)?{PART}"
              r"(?:\s+(?P<before>before))?", self.daypart, 2),
             ("clock", rf"(?:{MODS}\s+)?(?:(?P<h>\d{{1,2}})(?:[:.](?P<mi>\d\d))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)|"
@@ -162,7 +189,7 @@ class Grammar:
              self.decade, 1),
             ("century", rf"(?:the\s+)?(?:(?P<edge>early|mid|late)[\s-]+)?(?P<n>\d{{1,2}}(?:st|nd|rd|th)|{ORDW})"
              r"[\s-]+century", self.century, 1),
-            ("quarter", rf"(?:(?:the|its|their|a|an)\s+)?(?:(?P<yr>(?:1\d|20)\d\d)(?:'s)?\s+|(?P<ryr>this|last|"
+            ("quarter", r"(?:(?:the|its|their|a|an)\s+)?(?:(?P<yr>(?:1\d|20)\d\d)(?:'s)?\s+|(?P<ryr>this|last|"
              r"next)\s+year's\s+|(?P<adj>year-ago|year-earlier|year\s+ago|comparable|corresponding|same)\s+)?"
              r"(?:(?:fiscal|calendar)[\s-]+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+"
              r"(?:fiscal\s+)?quarter(?!s)(?:\s+(?:of|in)\s+(?:fiscal\s+)?(?P<yr2>(?:1\d|20)\d\d)|,?\s+"
@@ -181,7 +208,7 @@ class Grammar:
             ("rel", rf"(?:(?P<pre>early|late|mid|earlier|later|the\s+(?:beginning|start|end|middle)\s+of)"
              rf"\s+(?:in\s+)?)?{REL}\s+(?P<fiscal>fiscal\s+)?{UNITSG}(?:\s+(?P<after>earlier|before|later))?",
              self.relative, 1),
-            ("the", r"(?:(?P<pre>earlier|later)\s+in\s+)?(?P<det>the|that)\s+(?:(?P<fiscal>fiscal|full)\s+)?"
+            ("the", rf"(?:(?P<pre>earlier|later|{EDGE})\s+(?:in\s+)?)?(?P<det>the|that)\s+(?:(?P<fiscal>fiscal|full)\s+)?"
              r"(?P<unit>week|month|year)(?!s|-)", self.the_unit, 3),
             ("yearend", r"(?:the\s+)?(?:year[-\s]end|year's\s+end)", self.year_end, 1),
             ("ago", rf"(?:{MODS}\s+)?{NUM}[\s-]+{UNITS}(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|"
@@ -350,7 +377,7 @@ class Grammar:
             return Timex(m.start(), m.end(), "DATE", None)  # 31 February, the 45th of May
         if ctx.pub is None:
             return self.pub_missing(m, "day", value=f"XXXX-{month:02d}-{dom:02d}")
-        year = cal.year_for(ctx.pub, month, dom, ctx.tense(m.start(), m.end()))
+        year = cal.year_for(ctx.pub, month, dom, ctx.lean(m.start(), m.end()))
         d = cal.day(year, month, dom)
         return Timex(m.start(), m.end(), "DATE", d.isoformat() if d else None, anchor="publication")
 
@@ -372,13 +399,15 @@ class Grammar:
         if m["ryear"]:
             year = pub.year + {"this": 0, "last": -1, "next": 1}[m["ryear"].lower()]
         elif rel and rel[-1] in ("last", "past", "previous"):
-            year = pub.year if month < pub.month else pub.year - 1
+            # "last February" said in March means a year ago; "this past February" the one just gone
+            gap = 1 if rel[0] == "last" else 0
+            year = pub.year if month < pub.month - gap else pub.year - 1
         elif rel and rel[-1] in ("next", "coming", "following"):
             year = pub.year if month > pub.month else pub.year + 1
         elif rel and rel[0] in ("this", "that"):
             year = pub.year
         else:
-            tense = ctx.tense(m.start(), m.end())
+            tense = ctx.lean(m.start(), m.end())
             if tense == "past":
                 year = pub.year if month <= pub.month else pub.year - 1
             elif tense == "future":
@@ -416,14 +445,15 @@ class Grammar:
         elif rel in ("next", "this coming", "coming"):
             d = cal.weekday_near(ctx.pub, wd, 1, strict=True)
         else:
+            # "meet Monday" in a present-tense news sentence is the coming Monday
             tense = ctx.tense(m.start(), m.end())
-            d = cal.weekday_near(ctx.pub, wd, 1 if tense == "future" else -1)
+            d = cal.weekday_near(ctx.pub, wd, 1 if tense in ("future", "present") else -1)
         return Timex(m.start(), m.end(), typ, d.isoformat() + suffix, anchor="publication")
 
     def deictic(self, m: re.Match[str], ctx: Context) -> Timex | None:
         offset, part = self.lex.deictic[re.sub(r"\s+", " ", m["word"].lower())]
-        if m["part"]:
-            part = self.dayparts.get(m["part"].lower(), part)
+        if m["part"] or m["part0"]:
+            part = self.dayparts.get((m["part"] or m["part0"]).lower(), part)
         typ = "TIME" if part else "DATE"
         suffix = f"T{part}" if part else ""
         if ctx.pub is None:
@@ -496,7 +526,7 @@ class Grammar:
         nxt = re.match(r"\s+([a-z]+)", after)
         if nxt:
             word = nxt[1]
-            if word in self.units or word in ("to", "and", "or") and re.match(r"\s+\w+\s+\d{5}", after):
+            if word in self.units or (word in ("to", "and", "or") and re.match(r"\s+\w+\s+\d{5}", after)):
                 return False
             if word.endswith("s") and not word.endswith("ss") and word not in (
                     "was", "is", "has", "as", "its", "this", "his", "plus", "us", "thus", "versus", "across"):
@@ -549,20 +579,6 @@ class Grammar:
             return None
         return Timex(m.start(), m.end(), "DATE", f"{n - 1:02d}", mod_of(m["edge"]))
 
-    def _quarter_year(self, q: int, ctx: Context, m: re.Match[str]) -> tuple[int | None, str | None]:
-        """The year of "the third quarter" with no year: the one the text last spoke of, else
-        the latest such quarter that has begun by the publication date (or the next, in the future)."""
-        last = ctx.last()
-        if last is not None and last.gran in ("year", "quarter", "half") and ctx.history[-1][0] >= \
-                ctx.sentence(m.start()) - 3:
-            return last.year, "text"
-        if ctx.pub is None:
-            return None, None
-        current = (ctx.pub.month - 1) // 3 + 1
-        if q <= current or ctx.tense(m.start(), m.end()) == "future":
-            return ctx.pub.year, "publication"
-        return ctx.pub.year - 1, "publication"
-
     def quarter(self, m: re.Match[str], ctx: Context) -> Timex | None:
         q = int(m["q"]) if m["q"] else int(self.ordinal(m["ord"]) or 0)
         if not 1 <= q <= 4:
@@ -571,42 +587,47 @@ class Grammar:
         ryr = (m["ryr"] or m["ryr2"] or "").lower()
         anchor: str | None = None
         if year_text:
-            year: int | None = int(year_text)
-        elif ryr and ctx.pub:
+            year = int(year_text)
+        elif ctx.pub is None:
+            return self.pub_missing(m, "quarter", value=f"XXXX-Q{q}")
+        elif ryr:
             year, anchor = ctx.pub.year + {"this": 0, "last": -1, "next": 1}[ryr], "publication"
         else:
-            year, anchor = self._quarter_year(q, ctx, m)
-        if year is None:
-            return self.pub_missing(m, "quarter", value=f"XXXX-Q{q}")
+            # the latest such quarter that has begun by the publication date, or the next one
+            # when the sentence looks forward
+            current = (ctx.pub.month - 1) // 3 + 1
+            future = ctx.tense(m.start(), m.end()) == "future"
+            year, anchor = ctx.pub.year - (q > current and not future), "publication"
         if m["adj"] and m["adj"].lower().startswith("year"):
             year -= 1
         return self.at(m, "DATE", Point("quarter", year, (q - 1) * 3 + 1, 1, q), anchor)
 
+    def latest_quarter(self, ctx: Context) -> tuple[Point | None, str]:
+        """The quarter a report is about: the last one named by number, else the last that ended."""
+        if ctx.quarters:
+            return ctx.quarters[-1], "text"
+        if ctx.pub is None:
+            return None, "none"
+        moved = cal.shift(ctx.pub, "Q", -1)
+        return (moved and cal.point(moved, "quarter")), "publication"
+
     def quarter_ref(self, m: re.Match[str], ctx: Context) -> Timex | None:
         det = (m["det"] or "").lower()
-        adjs = re.findall(r"[\w-]+", (m[0][:m.start("what") - m.start()]).lower())
+        adjs = set(re.findall(r"[\w-]+", (m[0][:m.start("what") - m.start()]).lower()))
         period = m["what"].lower() == "period"
         year_adj = next((int(a) for a in adjs if a.isdigit()), None)
         back = any(a.startswith("year-") for a in adjs) or bool(m["ago"]) or m["ryr"] == "last"
         if period and not (back or year_adj or {"latest", "comparable", "corresponding", "same",
-                                                 "current", "recent"} & set(adjs)):
+                                                 "current", "recent"} & adjs):
             return None  # "the period" alone is too vague to pin down
-        anchor = "text"
-        if det in ("this", "its", "their") and "latest" not in adjs or "current" in adjs:
-            base = ctx.pub and cal.point(ctx.pub, "quarter")
-            anchor = "publication"
-        elif det in ("last", "next") or {"previous", "prior"} & set(adjs):
-            base = ctx.pub and cal.point(ctx.pub, "quarter")
-            if base is not None:
-                moved = cal.shift(base.start() or ctx.pub, "Q", 1 if det == "next" else -1)
-                base = moved and cal.point(moved, "quarter")
-            anchor = "publication"
+        base: Point | None
+        if det == "this" or "current" in adjs:
+            base, anchor = ctx.pub and cal.point(ctx.pub, "quarter"), "publication"
+        elif det in ("last", "next") or {"previous", "prior"} & adjs:
+            moved = ctx.pub and cal.shift(ctx.pub, "Q", 1 if det == "next" else -1)
+            base, anchor = moved and cal.point(moved, "quarter"), "publication"
         else:
-            base = ctx.last("quarter")
-            if base is None and ctx.pub is not None:
-                moved = cal.shift(ctx.pub, "Q", -1)  # the latest quarter that has ended
-                base = moved and cal.point(moved, "quarter")
-                anchor = "publication"
+            base, anchor = self.latest_quarter(ctx)
         if base is None:
             return self.pub_missing(m, "quarter")
         if year_adj:
@@ -637,7 +658,7 @@ class Grammar:
         year = self.year_of(m["year"])
         if rel == "the" and re.match(r"\s+of\b", ctx.text[m.end():]) and year is None:
             return None  # "the fall of Damascus"
-        if word in self.ambiguous and not (rel and rel != "the" or year or m["edge"]):
+        if word in self.ambiguous and not ((rel and rel != "the") or year or m["edge"]):
             before = ctx.text[max(0, m.start() - 12):m.start()].lower()
             if not re.search(r"\b(?:in|during|by|until|since|over|through)\s+$", before):
                 return None
@@ -680,7 +701,7 @@ class Grammar:
             return None  # "the last day of ..." names no date by itself
         if head == "latest":
             return None
-        text_anchored = rel.startswith("the ") and head not in ("past", "last", "current", "coming") \
+        text_anchored = (rel.startswith("the ") and head not in ("past", "last", "current", "coming")) \
             or head == "that" or head == "same"
         if m["after"]:
             step = -1 if m["after"].lower() in ("earlier", "before") else 1
@@ -708,19 +729,14 @@ class Grammar:
         """"the year", "that week": the period of the last date the text mentioned."""
         unit = m["unit"].lower()
         gran = {"week": "week", "month": "month", "year": "year"}[unit]
-        last = ctx.last()
-        if last is None or cal.RANK[last.gran] > cal.RANK[gran]:
-            if m["det"].lower() == "the" and not m["pre"]:
-                return None  # "the year" with nothing said before it is a length, not a date
-            if ctx.pub is None:
-                return self.pub_missing(m, gran)
-            p, anchor = cal.point(ctx.pub, gran), "publication"
+        last = ctx.last_in_sentence(m.start())
+        if last is not None and cal.RANK[last.gran] <= cal.RANK[gran] and last.start() is not None:
+            p, anchor = cal.point(last.start() or date.min, gran), "text"
+        elif ctx.pub is None:
+            return self.pub_missing(m, gran)
         else:
-            start = last.start()
-            if start is None:
-                return None
-            p, anchor = cal.point(start, gran), "text"
-        return self.at(m, "DATE", p, anchor)
+            p, anchor = cal.point(ctx.pub, gran), "publication"
+        return self.at(m, "DATE", p, anchor, mod_of(m["pre"]))
 
     def year_end(self, m: re.Match[str], ctx: Context) -> Timex | None:
         last = ctx.last_in_sentence(m.start())
@@ -744,22 +760,23 @@ class Grammar:
         step = int(n) * (-1 if direction in ("ago", "earlier", "before", "previously") else 1)
         if unit in ("H", "MIN", "S"):
             return None
+        if unit == "Y" and abs(step) == 1 and direction in ("ago", "earlier") and ctx.quarters and \
+                ctx.comparison(m.start()):
+            # "up from $4 million a year ago" in a report on a quarter: that quarter a year before
+            q = ctx.quarters[-1]
+            return self.at(m, "DATE", Point("quarter", q.year - 1, q.month, 1, q.part), "text",
+                           mod_of(m["mod"]))
         if direction in ("ago", "from now", "hence"):
-            # a year-ago comparison in a sentence about a quarter means that quarter a year before
-            last = ctx.last_in_sentence(m.start())
-            if last is not None and unit == "Y" and last.gran in ("quarter", "half", "month"):
-                start, out_gran, anchor = last.start(), last.gran, "text"
-            else:
-                start, out_gran, anchor = ctx.pub, gran, "publication"
+            start, anchor = ctx.pub, "publication"
+            out_gran = "day" if unit in ("W", "2W") else gran
         else:
             last = ctx.last()
-            start = last.start() if last else None
-            out_gran = last.gran if last and cal.RANK[last.gran] <= cal.RANK[gran] + 3 else gran
-            anchor = "text"
+            start, anchor = (last.start() if last else None), "text"
+            out_gran = gran if last is None or cal.RANK[last.gran] <= cal.RANK[gran] else last.gran
+            if last is not None and cal.RANK[last.gran] < cal.RANK[gran] and unit == "Y":
+                out_gran = last.gran  # "a year earlier" than a quarter is that quarter
             if start is None:
                 start, out_gran, anchor = ctx.pub, gran, "publication"
-            if last is not None and cal.RANK[last.gran] > cal.RANK[gran]:
-                out_gran = last.gran
         if start is None:
             return self.pub_missing(m, gran)
         moved = cal.shift(start, unit, step)
@@ -801,7 +818,7 @@ class Grammar:
         unit_word = m["unit"].lower()
         unit = self.units[unit_word]
         num = m["num"].lower()
-        if unit == "S" and num in ("a", "an", "one") or unit == "WE":
+        if (unit == "S" and num in ("a", "an", "one")) or unit == "WE":
             return None  # "a second term"
         if num in ("a", "an") and m["det"]:
             return None
@@ -862,9 +879,7 @@ class Grammar:
 
     def ref(self, m: re.Match[str], ctx: Context) -> Timex | None:
         typ, value = self.lex.refs[re.sub(r"\s+", " ", m[0].lower())]
-        if m[0].lower() == "current" and re.match(r"\s+(?:account|events|affairs|issue|members?|law|"
-                                                  r"rules|system|situation|policy|government|president|"
-                                                  r"leader|state|level|status|price|chairman)", ctx.text[m.end():]):
+        if m[0].lower() == "current" and NOT_CURRENT.match(ctx.text, m.end()):
             return None
         return Timex(m.start(), m.end(), typ, value, anchor="publication")
 
