@@ -78,6 +78,9 @@ class Context:
 FORWARD = re.compile(r"\b(until|till|to|through|by|before|effective|payable|due|expires?|expiring|"
                      r"deadline|since|starting|beginning)\s+(?:on\s+)?(?:the\s+)?$", re.I)
 COMPARISON = re.compile(r"\b(?:from|compared|comparable|than|versus|vs\.?|against)\b", re.I)
+# a word before "a year" that makes it a rate
+RATE_BEFORE = re.compile(r"(?:[\d%]|\b(?!(?:was|is|has|as|its|his|this|less|across|perhaps|unless|plus)\s)"
+                         r"[a-z]+s)\s*$", re.I)
 # "current" of these is no time ("current account")
 NOT_CURRENT = re.compile(r"\s+(?:account|events|affairs|issue|members?|law|rules|system|situation|policy|"
                          r"government|president|leader|state|level|status|price|chairman)\b", re.I)
@@ -211,6 +214,9 @@ class Grammar:
             ("the", rf"(?:(?P<pre>earlier|later|{EDGE})\s+(?:in\s+)?)?(?P<det>the|that)\s+(?:(?P<fiscal>fiscal|full)\s+)?"
              r"(?P<unit>week|month|year)(?!s|-)", self.the_unit, 3),
             ("yearend", r"(?:the\s+)?(?:year[-\s]end|year's\s+end)", self.year_end, 1),
+            ("yearago", r"year-(?:ago|earlier)", self.year_ago, 4),
+            ("weekend", r"(?:(?P<rel>the|this|last|next|that|this\s+past|this\s+coming|the\s+following|"
+             r"the\s+previous)\s+)weekend(?!s)", self.weekend, 1),
             ("ago", rf"(?:{MODS}\s+)?{NUM}[\s-]+{UNITS}(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|"
              r"before(?=\s*[,.;:)]|\s+(?:that|then))|afterwards?|previously|from\s+now|hence)",
              self.ago, 0),
@@ -746,6 +752,33 @@ class Grammar:
             return self.pub_missing(m, "year")
         return self.at(m, "DATE", Point("year", ctx.pub.year), "publication", "END")
 
+    def year_ago(self, m: re.Match[str], ctx: Context) -> Timex | None:
+        """"a year-earlier loss": the quarter in question a year before, else last year."""
+        if ctx.quarters:
+            q = ctx.quarters[-1]
+            return self.at(m, "DATE", Point("quarter", q.year - 1, q.month, 1, q.part), "text")
+        if ctx.pub is None:
+            return self.pub_missing(m, "year")
+        return self.at(m, "DATE", Point("year", ctx.pub.year - 1), "publication")
+
+    def weekend(self, m: re.Match[str], ctx: Context) -> Timex | None:
+        rel = re.sub(r"\s+", " ", m["rel"].lower())
+        if ctx.pub is None:
+            return self.pub_missing(m, "week", value="XXXX-WXX-WE")
+        if rel in ("the following", "the previous", "that"):
+            last = ctx.last("day")
+            base = (last.start() if last else None) or ctx.pub
+            anchor = "text" if last else "publication"
+        else:
+            base, anchor = ctx.pub, "publication"
+        saturday = cal.weekday_near(base, 6, -1)  # the weekend that has begun by then
+        if rel in ("next", "this coming", "the following") or (
+                rel in ("the", "this") and ctx.tense(m.start(), m.end()) in ("future", "present")):
+            saturday = cal.weekday_near(base, 6, 1, strict=base.isoweekday() < 6)
+        elif rel in ("last", "the previous") and base.isoweekday() >= 6:
+            saturday = cal.shift(saturday, "D", -7) or saturday
+        return Timex(m.start(), m.end(), "DATE", cal.point(saturday, "week").value + "-WE", anchor=anchor)
+
     def ago(self, m: re.Match[str], ctx: Context) -> Timex | None:
         n = self.number(m["num"])
         unit = self.units[m["unit"].lower()]
@@ -824,6 +857,12 @@ class Grammar:
             return None
         if m["det"] and m["det"].lower() == "the" and not m["which"] and num in ("some", "many", "few"):
             return None
+        if re.match(r"(?:-year)?-?\s*old\b", ctx.text[m.end():m.end() + 6]) or m[0].lower().endswith("old"):
+            return None  # ages ("52 years old") are not tagged in TimeML news corpora
+        if "-" in m[0][m.start("num") - m.start():] and unit_word.endswith("s"):
+            return None  # "three-quarters" is a fraction
+        if num in ("a", "an") and RATE_BEFORE.search(ctx.text, max(0, m.start() - 30), m.start()):
+            return None  # "$1.76 a year", "50,000 CDs a year" is a rate, not a length
         n = self.number(m["num"])
         if m["half"] and n is not None:
             n += 0.5
