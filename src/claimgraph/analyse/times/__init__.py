@@ -148,7 +148,10 @@ def tag(text: str, published: date | None = None, doc: Doc | None = None) -> lis
     ctx = Context(text, published, tense_finder(doc), sentence_starts(text, doc))
     out: list[Timex] = []
     for c in candidates(text, g):
-        t = c.handler(c.match, ctx)
+        try:
+            t = c.handler(c.match, ctx)
+        except (OverflowError, ValueError):
+            continue  # a date past the calendar's ends (year 0, 10000): not a time we can place
         if t is None:
             continue
         if c.clock is not None:

@@ -163,18 +163,21 @@ class Grammar:
         self.NUMW_RE = re.compile(NUMW, re.I)
 
         specs: list[tuple[str, str, Handler, int]] = [
-            ("iso", r"(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)(?:[T\s](?P<h>\d\d):(?P<mi>\d\d)(?::\d\d(?:\.\d+)?)?"
+            ("iso", r"(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)"
+             r"(?:[T\s](?P<h>\d\d):(?P<mi>\d\d)(?::\d\d(?:\.\d+)?)?"
              r"(?P<zone>Z|[+-]\d\d:?\d\d)?)?", self.iso, 0),
             ("numeric", r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d\d)(?![\d/.]\d)",
              self.numeric, 0),
-            ("mdy", rf"(?:{WD.replace('wd>', 'wd0>')},?\s+)?(?:(?P<edge>{EDGE})[\s-]+)?{MON}\s*(?:the\s+)?{DAY}"
+            ("mdy", rf"(?:{WD.replace('wd>', 'wd0>')},?\s+)?"
+             rf"(?:(?P<edge>{EDGE})[\s-]+)?{MON}\s*(?:the\s+)?{DAY}"
              rf"(?:(?:,\s*|\s+)(?:of\s+)?{YEAR})?", self.month_day, 0),
             ("dmy", rf"(?:{WD.replace('wd>', 'wd0>')},?\s+)?(?:the\s+)?{DAY}\s+(?:of\s+)?{MON}"
              rf"(?:,?\s+{YEAR})?", self.month_day, 0),
             ("month", rf"(?:(?P<edge>{EDGE})[\s-]*)?(?:(?P<rel>last|this|next|this\s+past|this\s+coming|"
              rf"the\s+following|the\s+previous|that)\s+)?{MONFULL}(?:,?\s+(?:of\s+)?(?:{YEAR}|'(?P<yy>\d\d))|"
              rf"\s+(?P<ryear>this|last|next)\s+year)?", self.month, 1),
-            ("weekday", rf"(?:(?P<pre>early|late|earlier|later|mid)\s+)?(?:(?P<rel>last|this|next|this\s+past|"
+            ("weekday", rf"(?:(?P<pre>early|late|earlier|later|mid)\s+)?"
+             rf"(?:(?P<rel>last|this|next|this\s+past|"
              rf"this\s+coming|coming|the\s+following|the\s+previous|the\s+next|that)\s+)?{WD}(?P<pl>s)?"
              rf"(?:\s+{PART}(?P<ppl>s)?)?", self.weekday, 1),
             ("deictic", rf"(?:(?P<pre>early|late|earlier|later|mid)[\s-]+)?(?:{PART0}\s+)?"
@@ -190,9 +193,11 @@ class Grammar:
             ("decade", rf"(?:the\s+)?(?:(?P<edge>early|mid|late)[\s-]+)?(?:(?P<c>1\d|20)(?P<d>\d)0'?s|"
              rf"'(?P<d2>\d)0s)|the\s+(?:(?P<edge2>early|mid|late)[\s-]+)?(?P<w>{alternation(self.decades)})",
              self.decade, 1),
-            ("century", rf"(?:the\s+)?(?:(?P<edge>early|mid|late)[\s-]+)?(?P<n>\d{{1,2}}(?:st|nd|rd|th)|{ORDW})"
+            ("century", rf"(?:the\s+)?(?:(?P<edge>early|mid|late)[\s-]+)?"
+             rf"(?P<n>\d{{1,2}}(?:st|nd|rd|th)|{ORDW})"
              r"[\s-]+century", self.century, 1),
-            ("quarter", r"(?:(?:the|its|their|a|an)\s+)?(?:(?P<yr>(?:1\d|20)\d\d)(?:'s)?\s+|(?P<ryr>this|last|"
+            ("quarter", r"(?:(?:the|its|their|a|an)\s+)?"
+             r"(?:(?P<yr>(?:1\d|20)\d\d)(?:'s)?\s+|(?P<ryr>this|last|"
              r"next)\s+year's\s+|(?P<adj>year-ago|year-earlier|year\s+ago|comparable|corresponding|same)\s+)?"
              r"(?:(?:fiscal|calendar)[\s-]+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+"
              r"(?:fiscal\s+)?quarter(?!s)(?:\s+(?:of|in)\s+(?:fiscal\s+)?(?P<yr2>(?:1\d|20)\d\d)|,?\s+"
@@ -211,18 +216,22 @@ class Grammar:
             ("rel", rf"(?:(?P<pre>early|late|mid|earlier|later|the\s+(?:beginning|start|end|middle)\s+of)"
              rf"\s+(?:in\s+)?)?{REL}\s+(?P<fiscal>fiscal\s+)?{UNITSG}(?:\s+(?P<after>earlier|before|later))?",
              self.relative, 1),
-            ("the", rf"(?:(?P<pre>earlier|later|{EDGE})\s+(?:in\s+)?)?(?P<det>the|that)\s+(?:(?P<fiscal>fiscal|full)\s+)?"
+            ("the", rf"(?:(?P<pre>earlier|later|{EDGE})\s+(?:in\s+)?)?(?P<det>the|that)\s+"
+             r"(?:(?P<fiscal>fiscal|full)\s+)?"
              r"(?P<unit>week|month|year)(?!s|-)", self.the_unit, 3),
             ("yearend", r"(?:the\s+)?(?:year[-\s]end|year's\s+end)", self.year_end, 1),
+            ("daybefore", r"the\s+(?P<unit>day|week|month|year)\s+(?P<dir>before|after|earlier|later)"
+             r"(?=\s*[,.;:)]|\s+(?:that|then)\b)", self.day_before, 1),
             ("yearago", r"year-(?:ago|earlier)", self.year_ago, 4),
             ("weekend", r"(?:(?P<rel>the|this|last|next|that|this\s+past|this\s+coming|the\s+following|"
              r"the\s+previous)\s+)weekend(?!s)", self.weekend, 1),
             ("ago", rf"(?:{MODS}\s+)?{NUM}[\s-]+{UNITS}(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|"
              r"before(?=\s*[,.;:)]|\s+(?:that|then))|afterwards?|previously|from\s+now|hence)",
              self.ago, 0),
-            ("duration", rf"(?:{MODS}\s+)?(?:(?P<det>the|a|an)\s+)?(?:(?P<which>past|last|next|first|coming|"
+            ("duration", rf"(?:{MODS}\s+(?!the\s))?(?:(?P<det>the|a|an)\s+"
+             r"(?:(?P<which>past|last|next|first|coming|"
              r"previous|following|final|latest|initial|entire|whole|full|remaining|same|additional|further|"
-             rf"recent|preceding|ensuing)\s+)?{NUM}(?:\s+(?:to|or|-)\s+(?P<num2>\d+|{NUMW}))?[\s-]+"
+             rf"recent|preceding|ensuing)\s+)?)?{NUM}(?:\s+(?:to|or|-)\s+(?P<num2>\d+|{NUMW}))?[\s-]+"
              rf"(?:more\s+)?{UNITS}(?P<half>\s+and\s+a\s+half)?(?:-(?:long|old))?", self.duration, 2),
             ("halfunit", rf"(?:{MODS}\s+)?half\s+(?:an?\s+)?{UNITSG}", self.half_unit, 2),
             ("vague", r"(?:(?P<det>the\s+(?:past|last|next|coming|following|previous)|recent|coming|past|"
@@ -230,7 +239,8 @@ class Grammar:
              r"(?P<unit>days|weeks|months|years|decades|centuries|hours|minutes|quarters)"
              r"(?P<ahead>\s+ahead|\s+to\s+come|\s+ago)?(?:\s+or\s+(?:days|weeks|months|years|decades))?",
              self.vague, 3),
-            ("set", rf"(?:every|each|per)\s+(?:other\s+)?(?:(?P<num>\d+|{NUMW})\s+)?(?:{UNITS}|{WD}|{MONFULL}|"
+            ("set", rf"(?:every|each|per)\s+(?:other\s+)?(?:(?P<num>\d+|{NUMW})\s+)?"
+             rf"(?:{UNITS}|{WD}|{MONFULL}|"
              rf"{SEASON})|(?:once|twice|thrice|(?:\d+|{NUMW})\s+times)\s+(?:a|an|per|each|every)\s+"
              rf"(?P<unit2>{alternation(u for u in self.units if not u.endswith('s'))})", self.set, 1),
             ("ref", rf"(?:{alternation(self.lex.refs)})", self.ref, 4),
@@ -553,10 +563,10 @@ class Grammar:
                 return None
             if m["year"].isdigit() and not (m["edge"] or m["fiscal"]) and self.year_quantity(m, ctx):
                 return None
-            if not m["year"].isdigit() and not (m["fiscal"] or m["edge"]):
-                # "nineteen ninety-six" is a year; "two thousand troops" is not
-                if m["year"].lower().startswith("two") or re.match(r"\s+[a-z]+s\b", ctx.text[m.end():]):
-                    return None
+            # "nineteen ninety-six" is a year; "two thousand troops" is not
+            if not m["year"].isdigit() and not (m["fiscal"] or m["edge"]) and (
+                    m["year"].lower().startswith("two") or re.match(r"\s+[a-z]+s\b", ctx.text[m.end():])):
+                return None
         edge = (m["edge"] or "").lower()
         if "half" in edge:
             return self.at(m, "DATE", Point("half", year, 1, 1, 1 if "first" in edge else 2))
@@ -752,6 +762,19 @@ class Grammar:
             return self.pub_missing(m, "year")
         return self.at(m, "DATE", Point("year", ctx.pub.year), "publication", "END")
 
+    def day_before(self, m: re.Match[str], ctx: Context) -> Timex | None:
+        """"the day before", "the year after": next to the last date mentioned."""
+        unit = self.units[m["unit"].lower()]
+        gran = cal.UNIT_GRAN[unit]
+        last = ctx.last()
+        start, anchor = (last.start() if last else None), "text"
+        if start is None:
+            start, anchor = ctx.pub, "publication"
+        if start is None:
+            return self.pub_missing(m, gran)
+        moved = cal.shift(start, unit, -1 if m["dir"].lower() in ("before", "earlier") else 1)
+        return self.at(m, "DATE", moved and cal.point(moved, gran), anchor)
+
     def year_ago(self, m: re.Match[str], ctx: Context) -> Timex | None:
         """"a year-earlier loss": the quarter in question a year before, else last year."""
         if ctx.quarters:
@@ -805,9 +828,8 @@ class Grammar:
         else:
             last = ctx.last()
             start, anchor = (last.start() if last else None), "text"
-            out_gran = gran if last is None or cal.RANK[last.gran] <= cal.RANK[gran] else last.gran
-            if last is not None and cal.RANK[last.gran] < cal.RANK[gran] and unit == "Y":
-                out_gran = last.gran  # "a year earlier" than a quarter is that quarter
+            # "three weeks earlier" than a day is a day; "a year earlier" than a quarter a quarter
+            out_gran = last.gran if last is not None else gran
             if start is None:
                 start, out_gran, anchor = ctx.pub, gran, "publication"
         if start is None:
@@ -830,7 +852,7 @@ class Grammar:
             if lower:
                 sub, k = lower
                 whole = int(n)
-                rest = int(round((n - whole) * k))
+                rest = round((n - whole) * k)
                 if whole == 0:
                     return self.duration_value(rest, sub)
                 head = self.duration_value(whole, unit)
@@ -859,7 +881,7 @@ class Grammar:
             return None
         if re.match(r"(?:-year)?-?\s*old\b", ctx.text[m.end():m.end() + 6]) or m[0].lower().endswith("old"):
             return None  # ages ("52 years old") are not tagged in TimeML news corpora
-        if "-" in m[0][m.start("num") - m.start():] and unit_word.endswith("s"):
+        if "-" in ctx.text[m.end("num"):m.start("unit")] and unit_word.endswith("s"):
             return None  # "three-quarters" is a fraction
         if num in ("a", "an") and RATE_BEFORE.search(ctx.text, max(0, m.start() - 30), m.start()):
             return None  # "$1.76 a year", "50,000 CDs a year" is a rate, not a length
@@ -940,7 +962,7 @@ class Grammar:
                 tense = ctx.tense(m.start(), m.end())
                 if rel == "last" or (tense == "past" and d > ctx.pub and rel != "next"):
                     year -= 1
-                elif rel == "next" or (tense == "future" and d < ctx.pub):
+                elif rel == "next" or (tense in ("future", "present") and d < ctx.pub):
                     year += 1
         d = self.holiday_date(rule, year)
         return Timex(start, m.end(), "DATE", d.isoformat() if d else None, anchor="publication")
