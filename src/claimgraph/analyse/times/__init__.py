@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from claimgraph.analyse.document import Document
 from claimgraph.analyse.times import calendar as cal
 from claimgraph.analyse.times.lexicon import load
-from claimgraph.analyse.times.rules import Context, Grammar, Timex
+from claimgraph.analyse.times.rules import NEEDS, Context, Grammar, Timex
 from claimgraph.model import Time
 
 if TYPE_CHECKING:
@@ -47,13 +47,55 @@ class Candidate:
         self.clock: re.Match[str] | None = None
 
 
+WORD = re.compile(r"[A-Za-z]+|\d+")
+# how far around a trigger word a rule is run: its longest prefix before, its longest tail after
+BEFORE, AFTER = 64, 80
+
+
+def windows(text: str, g: Grammar) -> dict[str, list[tuple[int, int]]]:
+    """For each trigger class, the stretches of text around its words (merged, word-aligned)."""
+    hits: dict[str, list[int]] = {}
+    triggers = g.triggers
+    for m in WORD.finditer(text):
+        w = m.group()
+        classes = ("digit",) if w[0].isdigit() else triggers.get(w.lower(), ())
+        for cls in classes:
+            hits.setdefault(cls, []).append(m.start())
+    n = len(text)
+    out: dict[str, list[tuple[int, int]]] = {}
+    for cls, starts in hits.items():
+        spans: list[tuple[int, int]] = []
+        for p in starts:
+            s, e = max(0, p - BEFORE), min(n, p + AFTER)
+            if spans and s <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], e)
+            else:
+                spans.append((s, e))
+        out[cls] = [(s, end_of_word(text, e)) for s, e in spans]
+    return out
+
+
+def end_of_word(text: str, e: int) -> int:
+    """Move a window's end past the word it cuts, so no match ends inside a word."""
+    while e < len(text) and not text[e].isspace():
+        e += 1
+    return e
+
+
 def candidates(text: str, g: Grammar) -> list[Candidate]:
-    """The non-overlapping matches of all rules, longest first, in text order."""
+    """The non-overlapping matches of all rules, longest first, in text order. Each rule runs
+    only near the words that can wake it (a month name, a unit, a digit ...): the regexes are
+    the stage's cost, and most of a news text has no time in it."""
+    wins = windows(text, g)
     found = []
     for prio, (name, rx, handler, rank) in enumerate(g.rules):
-        for m in rx.finditer(text):
-            if m.end() > m.start():
-                found.append((m.start() - m.end(), rank, prio, Candidate(name, m, handler)))
+        spans = sorted({sp for cls in NEEDS[name] for sp in wins.get(cls, ())})
+        last_end = -1
+        for s, e in spans:
+            for m in rx.finditer(text, max(s, last_end), e):
+                if m.end() > m.start():
+                    found.append((m.start() - m.end(), rank, prio, Candidate(name, m, handler)))
+                    last_end = max(last_end, m.end())
     found.sort(key=lambda f: (f[0], f[1], f[2], f[3].start))
     taken: list[tuple[int, int]] = []
     chosen: list[Candidate] = []

@@ -78,6 +78,16 @@ class Context:
 FORWARD = re.compile(r"\b(until|till|to|through|by|before|effective|payable|due|expires?|expiring|"
                      r"deadline|since|starting|beginning)\s+(?:on\s+)?(?:the\s+)?$", re.I)
 COMPARISON = re.compile(r"\b(?:from|compared|comparable|than|versus|vs\.?|against)\b", re.I)
+# the trigger classes each rule needs in its neighbourhood before it is run there
+NEEDS: dict[str, frozenset[str]] = {name: frozenset(classes.split()) for name, classes in {
+    "iso": "digit", "numeric": "digit", "mdy": "month", "dmy": "month", "month": "month",
+    "weekday": "weekday", "deictic": "deictic", "part": "daypart", "clock": "digit daypart numword",
+    "year": "digit numword", "decade": "digit numword", "century": "unit", "quarter": "unit digit",
+    "qref": "unit", "half": "unit", "season": "season", "rel": "unit", "the": "unit", "yearend": "unit",
+    "daybefore": "unit", "yearago": "unit", "weekend": "unit", "ago": "unit", "duration": "unit",
+    "halfunit": "unit", "vague": "unit", "set": "unit weekday month season", "ref": "ref",
+    "holiday": "holiday",
+}.items()}
 # a word before "a year" that makes it a rate
 RATE_BEFORE = re.compile(r"(?:[\d%]|\b(?!(?:was|is|has|as|its|his|this|less|across|perhaps|unless|plus)\s)"
                          r"[a-z]+s)\s*$", re.I)
@@ -255,9 +265,30 @@ class Grammar:
             re.compile(rf"(?<![\w-])(?:(?P<rel>(?i:last|this|next|on|by|before|after|since|until|over|"
                        rf"during|ahead\s+of))\s+)?(?P<name>{holidays})(?:\s+(?P<year>(?:1\d|20)\d\d))?(?!\w)"),
             self.holiday, 1))
-        # one search for the words a time expression can start with, to skip texts with none quickly
+        self.triggers = self.trigger_words()
         self.clock_then_date = re.compile(r"\s*,?\s*(?:on\s+|of\s+)?$", re.I)
         self.date_then_clock = re.compile(r"\s*,?\s*(?:at\s+|around\s+|about\s+|by\s+)?$", re.I)
+
+    def trigger_words(self) -> dict[str, frozenset[str]]:
+        """Word -> the classes of rules it can wake (see NEEDS); digits wake the "digit" rules."""
+        classes: dict[str, set[str]] = {}
+
+        def add(words: object, cls: str) -> None:
+            for w in words:  # type: ignore[attr-defined]
+                for part in re.findall(r"[a-z]+", str(w).lower()):
+                    classes.setdefault(part, set()).add(cls)
+
+        add(self.months, "month")
+        add(list(self.weekdays) + [w + "s" for w in self.weekdays], "weekday")
+        add([*self.units, "quarter", "period", "half", "fiscal", "fy"], "unit")
+        add(self.seasons, "season")
+        add(self.dayparts, "daypart")
+        add(list(self.numbers) + list(self.ordinals) + list(self.decades), "numword")
+        add(self.lex.deictic, "deictic")
+        stop = {"the", "at", "a", "in", "as", "of", "or", "this", "these", "until", "right", "just", "more"}
+        add([w for p in self.lex.refs for w in p.split() if w not in stop], "ref")
+        add([w for name in self.lex.holidays for w in name.split()[:1]], "holiday")
+        return {w: frozenset(c) for w, c in classes.items()}
 
     # -- numbers ----------------------------------------------------------------------------
 
