@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import random
 import subprocess
 import sys
@@ -147,7 +148,8 @@ def test_dev_time_floor(tmp_path: Path) -> None:
     runner = f"{sys.executable} {ROOT / 'bench' / 'times_eval.py'} --times-only --cache {tmp_path} {{jsonl}}"
     out = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), "--corpus",
                           str(SHARED / "gold" / "dev-time"), "--run-jsonl", runner, "--quiet", "--json"],
-                         capture_output=True, text=True, timeout=900, check=True)
+                         capture_output=True, text=True, timeout=900, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     metrics = json.loads(out.stdout[out.stdout.index("{"):])
     metrics = metrics.get("metrics", metrics)
     assert metrics["times.value_f1"] >= 0.80
