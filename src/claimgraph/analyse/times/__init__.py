@@ -139,8 +139,8 @@ def verb_tense(verb: Token) -> str:
         return ""  # "would be paid in January" looks back or forward
     if words & FUTURE_AUX or verb.lower_ in FUTURE_AUX:
         return "future"
-    if "going" in words or (verb.tag_ == "VB" and "to" in words):
-        return "future"  # "is going to", "plans to meet on Monday"
+    if "going" in words or "to" in words:
+        return "future"  # "is going to", "plans to meet on Monday", "to be completed by"
     tags = {a.tag_ for a in auxes}
     if verb.tag_ == "VBD" or "VBD" in tags:
         return "past"
@@ -150,7 +150,7 @@ def verb_tense(verb: Token) -> str:
         return "present" if tags & {"VBZ", "VBP"} and not have else "past"
     if verb.tag_ in ("VBZ", "VBP") and verb.lemma_ in SPEECH:
         return "past"  # "says on Monday" reports what was said
-    if tags & {"VBZ", "VBP"} or verb.tag_ in ("VBZ", "VBP", "VBG"):
+    if tags & {"VBZ", "VBP"} or verb.tag_ in ("VBZ", "VBP"):
         return "present"
     return ""
 

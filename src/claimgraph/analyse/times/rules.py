@@ -54,7 +54,7 @@ class Context:
     def lean(self, start: int, end: int) -> str:
         """The tense that places a date without a year: "until Nov. 20" and "payable Dec. 7" name
         a deadline whatever the verb's tense (the nearest such date); "since Jan. 13" is past."""
-        before = FORWARD.search(self.text, max(0, start - 24), start)
+        before = FORWARD.search(self.text, max(0, start - 40), start)
         tense = self.tense(start, end)
         if before:
             if before[1].lower() == "since":
@@ -76,7 +76,7 @@ class Context:
 
 
 FORWARD = re.compile(r"\b(until|till|to|through|by|before|effective|payable|due|expires?|expiring|"
-                     r"deadline|since|starting|beginning)\s+(?:on\s+)?(?:the\s+)?$", re.I)
+                     r"deadline|since|starting|beginning)\s+(?:\S+\s+){0,3}$", re.I)
 COMPARISON = re.compile(r"\b(?:from|compared|comparable|than|versus|vs\.?|against)\b", re.I)
 # the trigger classes each rule needs in its neighbourhood before it is run there
 NEEDS: dict[str, frozenset[str]] = {name: frozenset(classes.split()) for name, classes in {
@@ -88,6 +88,7 @@ NEEDS: dict[str, frozenset[str]] = {name: frozenset(classes.split()) for name, c
     "halfunit": "unit", "vague": "unit", "set": "unit weekday month season", "ref": "ref",
     "holiday": "holiday",
 }.items()}
+ENDED = re.compile(r"\s+(?:ended|ending|that\s+ended|to\s+date)\b", re.I)
 # a word before "a year" that makes it a rate
 RATE_BEFORE = re.compile(r"(?:[\d%]|\b(?!(?:was|is|has|as|its|his|this|less|across|perhaps|unless|plus)\s)"
                          r"[a-z]+s)\s*$", re.I)
@@ -494,6 +495,8 @@ class Grammar:
         else:
             # "meet Monday" in a present-tense news sentence is the coming Monday
             tense = ctx.tense(m.start(), m.end())
+            if ctx.text.startswith("'s", m.end()):
+                tense = "past"  # "Friday's vote" reports what happened
             d = cal.weekday_near(ctx.pub, wd, 1 if tense in ("future", "present") else -1)
         return Timex(m.start(), m.end(), typ, d.isoformat() + suffix, anchor="publication")
 
@@ -775,6 +778,9 @@ class Grammar:
     def the_unit(self, m: re.Match[str], ctx: Context) -> Timex | None:
         """"the year", "that week": the period of the last date the text mentioned."""
         unit = m["unit"].lower()
+        if m["det"].lower() == "the" and not m["pre"] and ENDED.match(ctx.text, m.end()):
+            # "the year ended March 31" is a fiscal year's length, as TimeBank marks it
+            return Timex(m.start(), m.end(), "DURATION", f"P1{unit[0].upper()}")
         gran = {"week": "week", "month": "month", "year": "year"}[unit]
         last = ctx.last_in_sentence(m.start())
         if last is not None and cal.RANK[last.gran] <= cal.RANK[gran] and last.start() is not None:
