@@ -41,6 +41,7 @@ SHARES_SUBJECT = frozenset({"advcl", "conj", "xcomp", "pcomp"})
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 PRONOUNS_PLURAL = frozenset({"they", "them"})
 RELATIVE = frozenset({"who", "which", "that"})
+FIRST_SECOND_PERSON = frozenset({"i", "we", "you"})
 WEAK_OBJECTS = frozenset({"this", "that", "it", "these", "those", "so", "what", "something", "nothing"})
 GENERIC_DETERMINERS = frozenset({"some", "many", "several", "other", "most", "few", "a", "an", "no", "all"})
 CONTENT_TRIM = frozenset({"that", "whether", "if", ",", ":", ";", "-", "—", "–", "and", "but"})
@@ -155,11 +156,67 @@ def _verb_claim(
             content = _after_colon(document, sent, verb)
             if content is not None:
                 return _found(document, verb, verb, cue, content, subject, index, "colon", negated)
-    if content is None:
-        return None
     if subject is None and not _impersonal(verb):
         return None
+    if _in_quote(document, verb.idx) and subject is not None and subject.lower_ in FIRST_SECOND_PERSON:
+        return None  # "I think" inside someone's quotation is part of what they say
+    block = _quote_block(document, verb, subject, cue_end)
+    if block is not None:
+        return _found(document, verb, cue_end, cue, block, subject, index, "quote", negated)
+    if content is None and cue.sense == "speech" and subject is not None and _set_off(document, sent, verb, subject):
+        # "But to prevent problems, he said, officials should be vigilant"
+        content = (sent.start_char, sent.end_char)
+        return _found(document, verb, cue_end, cue, content, subject, index, "parenthetical", negated)
+    if content is None:
+        return None
     return _found(document, verb, cue_end, cue, content, subject, index, "verb", negated)
+
+
+def _chunk(verb: Token, subject: Token | None, cue_end: Token) -> tuple[int, int]:
+    """Where the attribution itself is written: 'Ms. Moore said Friday'."""
+    toks = [verb, cue_end, *(c for c in verb.children if c.dep_ in ("npadvmod", "neg", "aux", "advmod", "prt"))]
+    if subject is not None and subject.head.i == verb.i:
+        toks += [subject.left_edge, subject.right_edge]
+    return min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
+
+
+def _quote_block(document: Document, verb: Token, subject: Token | None, cue_end: Token) -> tuple[int, int] | None:
+    """The quotations an attribution sits between or beside: '“A,” she said,
+    “B.” “C.”' gives the span from A to C. None when no quote is adjacent."""
+    text = document.text
+    start, end = _chunk(verb, subject, cue_end)
+    if _in_quote(document, start) or _in_quote(document, end - 1):
+        return None
+    quotes = document.quotes
+    left = next((q for q in reversed(quotes) if q.end <= start and _joins(text[q.end : start])), None)
+    right = next((q for q in quotes if q.start >= end and _joins(text[end : q.start])), None)
+    if left is None and right is None:
+        return None
+    last = right or left
+    for q in quotes:  # quotations that run on right after, in the same paragraph
+        if q.start >= last.end and _joins(text[last.end : q.start], bare=True):
+            last = q
+    return (left or right).start, last.end
+
+
+def _joins(gap: str, bare: bool = False) -> bool:
+    """Whether only punctuation and spaces (no line break) separate two pieces."""
+    if len(gap) > 4 or "\n" in gap:
+        return False
+    return not gap.strip(" " if bare else " ,:;.—–―-")
+
+
+def _in_quote(document: Document, offset: int) -> bool:
+    return any(q.start < offset < q.end - 1 for q in document.quotes)
+
+
+def _set_off(document: Document, sent: SpacySpan, verb: Token, subject: Token) -> bool:
+    """An attribution between commas, or after one at the sentence end."""
+    start, end = _chunk(verb, subject, verb)
+    text = document.text
+    before = text[sent.start_char : start].rstrip()
+    after = text[end : sent.end_char].lstrip()
+    return before.endswith(",") and (after[:1] in (",", ".", "") or not after)
 
 
 def _found(
@@ -177,7 +234,8 @@ def _found(
     if content[1] - content[0] < 2:
         return None
     cue_span = (first.idx, last.idx + len(last))
-    if pattern != "adverb" and content[0] < cue_span[1] and cue_span[0] < content[1]:
+    inside_allowed = pattern in ("adverb", "quote", "parenthetical")
+    if not inside_allowed and content[0] < cue_span[1] and cue_span[0] < content[1]:
         return None
     source = None if subject is None or subject.lower_ == "it" else _np_tokens(subject)
     return Found(
@@ -415,6 +473,8 @@ def _extend_quotes(document: Document, found: list[Found]) -> None:
 
 
 def _kind(document: Document, content: tuple[int, int], pattern: str) -> str:
+    if pattern == "quote":
+        return "direct"  # quotations around or beside the attribution itself
     inside = 0
     for q in document.quotes:
         inside += max(0, min(q.end, content[1]) - max(q.start, content[0]))
