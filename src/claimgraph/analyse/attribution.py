@@ -126,7 +126,10 @@ def _verb_claim(
     document: Document, sent: SpacySpan, verb: Token, cue: Cue, index: int, lex: Lexicons
 ) -> Found | None:
     subject = _subject(verb)
-    negated = any(c.dep_ == "neg" or c.lower_ in lex.negations for c in verb.children)
+    negated = any(
+        (c.dep_ == "neg" or c.lower_ in lex.negations) and c.i < verb.i and not _in_quote(document, c.idx)
+        for c in verb.children
+    )
     cue_end = verb
     content: tuple[int, int] | None = None
     children = list(verb.children)
@@ -141,9 +144,12 @@ def _verb_claim(
         exclude = {subject.i} if subject is not None and subject.head.i == clause.i else set()
         start = obj if obj is not None and obj.i < clause.i and cue.sense == "stance" else clause
         content = _subtree_chars(document, start, upto=clause, exclude=exclude)
-    elif verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
-        # "Assad fled, officials said": the cue hangs on the clause it reports.
-        content = _subtree_chars(document, verb.head, exclude={verb.i})
+    elif verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX") and subject is not None:
+        # "Assad fled, officials said" or "perhaps, he said, it could help": the
+        # cue hangs on the clause it reports, which runs round it.
+        if _quote_block(document, verb, subject, cue_end) is None:
+            content = _subtree_chars(document, verb.head, exclude={verb.i})
+            return _found(document, verb, cue_end, cue, content, subject, index, "parenthetical", negated)
     elif obj is not None and cue.takes_object:
         content = _subtree_chars(document, obj, upto=_last_complement(verb, obj))
     else:
@@ -172,11 +178,13 @@ def _verb_claim(
     return _found(document, verb, cue_end, cue, content, subject, index, "verb", negated)
 
 
-def _chunk(verb: Token, subject: Token | None, cue_end: Token) -> tuple[int, int]:
-    """Where the attribution itself is written: 'Ms. Moore said Friday'."""
+def _chunk(document: Document, verb: Token, subject: Token | None, cue_end: Token) -> tuple[int, int]:
+    """Where the attribution itself is written: 'Ms. Moore said Friday'.
+    Words the parse hangs on the verb from inside a quotation are not part of it."""
     toks = [verb, cue_end, *(c for c in verb.children if c.dep_ in ("npadvmod", "neg", "aux", "advmod", "prt"))]
     if subject is not None and subject.head.i == verb.i:
         toks += [subject.left_edge, subject.right_edge]
+    toks = [t for t in toks if t.i == verb.i or not _in_quote(document, t.idx)]
     return min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
 
 
@@ -184,7 +192,7 @@ def _quote_block(document: Document, verb: Token, subject: Token | None, cue_end
     """The quotations an attribution sits between or beside: '“A,” she said,
     “B.” “C.”' gives the span from A to C. None when no quote is adjacent."""
     text = document.text
-    start, end = _chunk(verb, subject, cue_end)
+    start, end = _chunk(document, verb, subject, cue_end)
     if _in_quote(document, start) or _in_quote(document, end - 1):
         return None
     quotes = document.quotes
@@ -212,7 +220,7 @@ def _in_quote(document: Document, offset: int) -> bool:
 
 def _set_off(document: Document, sent: SpacySpan, verb: Token, subject: Token) -> bool:
     """An attribution between commas, or after one at the sentence end."""
-    start, end = _chunk(verb, subject, verb)
+    start, end = _chunk(document, verb, subject, verb)
     text = document.text
     before = text[sent.start_char : start].rstrip()
     after = text[end : sent.end_char].lstrip()
@@ -366,7 +374,7 @@ def _subtree_chars(
     if exclude:
         doc = document.doc
         skip = {t.i for i in exclude for t in doc[i].subtree}
-        idx = [i for i in range(first_i, last_i + 1) if i not in skip and not doc[i].is_punct]
+        idx = [i for i in range(first_i, last_i + 1) if i not in skip and not (doc[i].is_punct or doc[i].is_space)]
         if not idx:
             return (tok.idx, tok.idx)
         first_i, last_i = idx[0], idx[-1]
