@@ -21,6 +21,8 @@ own or an earlier organisation of that kind. Generic sources ("reports",
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import takewhile
 
@@ -66,6 +68,7 @@ def run(document: Document) -> None:
     found: list[Found] = []
     for i, sent in enumerate(document.sents):
         found += _sentence_claims(document, sent, i, lex)
+    found += _layout_claims(document, found)
     found = _dedupe(found)
     _cut_nested(document, found)
     _extend_quotes(document, found)
@@ -164,8 +167,10 @@ def _verb_claim(
                 return _found(document, verb, verb, cue, content, subject, index, "colon", negated)
     if subject is None and not _impersonal(verb):
         return None
-    if _in_quote(document, verb.idx) and subject is not None and subject.lower_ in FIRST_SECOND_PERSON:
-        return None  # "I think" inside someone's quotation is part of what they say
+    if subject is not None and subject.lower_ in FIRST_SECOND_PERSON and (
+        cue.sense == "cognition" or _in_quote(document, verb.idx)
+    ):
+        return None  # "I think", or a quoted speaker's own report: part of what they say
     block = _quote_block(document, verb, subject, cue_end)
     if block is not None:
         return _found(document, verb, cue_end, cue, block, subject, index, "quote", negated)
@@ -320,6 +325,60 @@ def _after_colon(document: Document, sent: SpacySpan, verb: Token) -> tuple[int,
     if nxt is None or nxt.text != ":" or nxt.i + 1 >= sent.end:
         return None
     return (document.doc[nxt.i + 1].idx, sent.end_char)
+
+
+# Attribution by layout rather than syntax: '“...” ― Carla Sanchez' under a
+# quotation, and 'PENCE: ...' at the start of a transcript paragraph.
+DASH_SOURCE = re.compile(r"[ \t\u00a0]*[―—–][ \t\u00a0]*([A-Z][\w.'’-]*(?:[ \u00a0]+[A-Z][\w.'’-]*){0,3})")
+SPEAKER = re.compile(r"[\"“]?([A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+){0,2}|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}):[ \t]+(?=\S)")
+
+
+def _layout_claims(document: Document, found: list[Found]) -> list[Found]:
+    text = document.text
+    doc = document.doc
+    out = []
+    cues = {f.cue[0] for f in found}
+    for q in document.quotes:
+        m = DASH_SOURCE.match(text, q.end)
+        source = doc.char_span(*m.span(1), alignment_mode="expand") if m else None
+        if source is not None:
+            dash = text.index(m.group(0).strip()[0], q.end)
+            out.append(_layout_found(document, (q.start, q.end), (dash, dash + 1), source, "dash"))
+    entity_starts = {m.start for e in document.entities if e.type in ("PERSON", "ORG") for m in e.mentions}
+    for para in document.paragraphs:
+        m = SPEAKER.match(text, para.start, para.end)
+        if para.heading or m is None or m.start(1) in cues:
+            continue
+        name = m.group(1)
+        if not (name.isupper() or m.start(1) in entity_starts):
+            continue  # 'Update:', 'Note:' and the like name no speaker
+        source = doc.char_span(*m.span(1), alignment_mode="expand")
+        colon = m.end(1)
+        if source is not None:
+            out.append(_layout_found(document, (m.end(), para.end), (colon, colon + 1), source, "speaker"))
+    return [f for f in out if f is not None]
+
+
+def _layout_found(
+    document: Document, content: tuple[int, int], cue: tuple[int, int], source: SpacySpan, pattern: str
+) -> Found | None:
+    start, end = _trim(document, *content)
+    if end - start < 2:
+        return None
+    return Found(
+        content=(start, end),
+        cue=cue,
+        cue_sense="speech",
+        pattern=pattern,
+        sentence=_sentence_at(document, start),
+        source=(source.start, source.end - 1),
+        source_head=source.root,
+    )
+
+
+def _sentence_at(document: Document, offset: int) -> int:
+    starts = [s.start for s in document.sentences]
+    return max(bisect_right(starts, offset) - 1, 0)
 
 
 # ------------------------------------------------------------------ helpers
@@ -481,8 +540,8 @@ def _extend_quotes(document: Document, found: list[Found]) -> None:
 
 
 def _kind(document: Document, content: tuple[int, int], pattern: str) -> str:
-    if pattern == "quote":
-        return "direct"  # quotations around or beside the attribution itself
+    if pattern in ("quote", "dash", "speaker"):
+        return "direct"  # quotations around or beside the attribution, transcript lines
     inside = 0
     for q in document.quotes:
         inside += max(0, min(q.end, content[1]) - max(q.start, content[0]))
