@@ -307,12 +307,13 @@ def _core_clause(document: Document, verb: Token) -> tuple[int, int]:
     doc = document.doc
     adjuncts = set()
     for child in verb.children:
-        if child.dep_ not in ("prep", "advcl", "advmod", "npadvmod", "xcomp", "acl", "ccomp"):
+        if child.dep_ not in ("prep", "advcl", "advmod", "npadvmod", "xcomp", "acl", "ccomp", "conj"):
             continue
         edge_l, edge_r = child.left_edge.i, child.right_edge.i
         before = doc[edge_l - 1] if edge_l > 0 else None
         after = doc[edge_r + 1] if edge_r + 1 < len(doc) else None
-        if (child.i > verb.i and before is not None and before.text == ",") or (
+        after_comma = before is not None and (before.text == "," or (child.dep_ == "conj" and before.dep_ == "cc"))
+        if (child.i > verb.i and after_comma) or (
             child.i < verb.i and after is not None and after.text == ","
         ):
             adjuncts.add(child.i)
@@ -449,7 +450,7 @@ def _np_tokens(head: Token) -> tuple[int, int]:
         if child.dep_ in ("compound", "flat", "nummod", "prep", "amod", "poss") and not any(
             t.is_punct for t in head.doc[last + 1 : child.i]
         ):
-            last = child.right_edge.i if child.dep_ == "prep" else child.i
+            last = child.right_edge.i if child.dep_ in ("prep", "amod") else child.i
         else:
             break
     return first, last
@@ -588,15 +589,19 @@ class _SourceResolver:
     def _entity_of(self, head: Token, first: int, last: int) -> Entity | None:
         te = self.document.token_entity
         doc = self.document.doc
-        candidates = [head.i] + [c.i for c in head.children if c.dep_ == "poss"] + list(range(first, last + 1))
+        # "Its spokesman, Idris Kalen, said": the apposition names the source
+        named = [c.i for c in head.children if c.dep_ == "appos" and c.i in te]
+        candidates = [head.i, *named] + [c.i for c in head.children if c.dep_ == "poss"] + list(range(first, last + 1))
         for i in candidates:
             eid = te.get(i)
             if eid is not None:
                 ent = self.document.entity(eid)
                 # "Russian officials": the demonym describes the source, it is not it.
-                if ent is not None and not (ent.type == "NORP" and i != head.i and doc[i].dep_ == "amod"):
-                    if i == head.i or doc[i].dep_ in ("poss", "compound") or i in (first, last):
-                        return ent
+                demonym = ent is not None and ent.type == "NORP" and i != head.i and doc[i].dep_ == "amod"
+                if ent is not None and not demonym and (
+                    i == head.i or doc[i].dep_ in ("poss", "compound", "appos") or i in (first, last)
+                ):
+                    return ent
         return None
 
     def _antecedent(self, pronoun: Token, f: Found) -> Entity | None:
