@@ -472,9 +472,14 @@ def _trim(document: Document, start: int, end: int) -> tuple[int, int]:
             start += 1
             changed = True
     opens_quote = start < end and text[start] in "“\"‘«"
-    while end > start and (text[end - 1] in " \n\t,;:-—–" or (text[end - 1] in ".!?" and not opens_quote)):
-        end -= 1
-    return start, end
+    while True:
+        while end > start and (text[end - 1] in " \n\t,;:-—–" or (text[end - 1] in ".!?" and not opens_quote)):
+            end -= 1
+        tail = text[start:end].rsplit(None, 1)
+        if len(tail) == 2 and tail[1].lower() in ("and", "but", "or"):
+            end -= len(tail[1])
+            continue
+        return start, end
 
 
 def _dedupe(found: list[Found]) -> list[Found]:
