@@ -527,8 +527,13 @@ def _extend_quotes(document: Document, found: list[Found]) -> None:
     cues = sorted(f.cue[0] for f in found)
     for f in found:
         for q in quotes:
-            if q.start <= f.content[0] < q.end < f.content[1] + 3 or f.content[0] <= q.start < f.content[1] < q.end:
-                f.content = (min(f.content[0], q.start) if q.start >= f.content[0] - 1 else f.content[0], q.end)
+            start, end = f.content
+            if q.start <= start < q.end and end < q.end:
+                # content inside a quotation runs to its end, and takes in the
+                # opening mark when it starts right after it
+                f.content = (q.start if q.start >= start - 1 else start, q.end)
+            elif start <= q.start < end < q.end:
+                f.content = (start, q.end)
         # quote-only sentences right after, by the same speaker
         nxt = f.sentence + 1
         while nxt < len(document.sentences) and f.pattern != "adverb":

@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from claimgraph.analyse.document import Document
+from claimgraph.analyse.translit import plain
 from claimgraph.model import Claim, Relation
 
 
@@ -29,9 +30,8 @@ def run(document: Document) -> None:
         cue = document.span(m.start(), m.end())
         for b in claims:
             for a in earlier:
-                if a.source is not None and b.source is not None and a.source.entity == b.source.entity:
-                    if a.source.entity is not None:
-                        continue  # a source restating itself is no contradiction
+                if _same_source(a, b):
+                    continue  # a source restating itself is no contradiction
                 document.relations.append(
                     Relation(
                         id=document.next_id("r", document.relations),
@@ -46,6 +46,14 @@ def run(document: Document) -> None:
                         spans=[b.content, a.content],
                     )
                 )
+
+
+def _same_source(a: Claim, b: Claim) -> bool:
+    if a.source is None or b.source is None:
+        return False
+    if a.source.entity is not None or b.source.entity is not None:
+        return a.source.entity == b.source.entity
+    return plain(a.source.text).removeprefix("the ") == plain(b.source.text).removeprefix("the ")
 
 
 def _previous_claims(by_sentence: dict[int, list[Claim]], index: int, document: Document) -> list[Claim]:
