@@ -170,7 +170,9 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(result)
 
     print(f"\nbatch: {args.articles} articles, {chars:,} characters, from {len(texts)} dev-attribution texts")
-    header = f"{'articles':>8}  {'jobs':>4}  {'exit':>4}  {'wall s':>7}  {'docs/s':>6}  {'peak RSS':>10}  {'tree PSS':>10}"
+    columns = ("articles", "jobs", "exit", "wall s", "docs/s", "peak RSS", "tree PSS")
+    widths = (8, 4, 4, 7, 6, 10, 10)
+    header = "  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True))
     print(header)
     print("-" * len(header))
     for r in runs:
