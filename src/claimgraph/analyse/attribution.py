@@ -155,6 +155,7 @@ def _verb_claim(
             return _found(document, verb, cue_end, cue, content, subject, index, "parenthetical", negated)
     elif obj is not None and cue.takes_object:
         content = _subtree_chars(document, obj, upto=_last_complement(verb, obj))
+        content = (content[0], max(content[1], _right_extent(document, verb, obj)))
     else:
         prep = next((c for c in children if c.dep_ == "prep" and c.i == verb.i + 1 + (prt is not None)), None)
         pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None) if prep else None
@@ -172,7 +173,7 @@ def _verb_claim(
     ):
         return None  # "I think", or a quoted speaker's own report: part of what they say
     block = _quote_block(document, verb, subject, cue_end)
-    if block is not None:
+    if block is not None and (content is None or not _reaches_beyond(content, block)):
         return _found(document, verb, cue_end, cue, block, subject, index, "quote", negated)
     if content is None and cue.sense == "speech" and subject is not None and _set_off(document, sent, verb, subject):
         # "But to prevent problems, he said, officials should be vigilant"
@@ -181,6 +182,30 @@ def _verb_claim(
     if content is None:
         return None
     return _found(document, verb, cue_end, cue, content, subject, index, "verb", negated)
+
+
+def _reaches_beyond(content: tuple[int, int], block: tuple[int, int]) -> bool:
+    """Whether the parse's content is more than the quotation: '“Trump exaggerates”
+    the level of unemployment' quotes a fragment of an indirect claim."""
+    return content[0] < block[0] - 3 or content[1] > block[1] + 3
+
+
+def _right_extent(document: Document, verb: Token, start: Token) -> int:
+    """End of the verb's dependents after `start` that belong to the content:
+    'accused X [of attempting ...]', 'cited X [as examples]'. A comma-set
+    participle, a second predicate or a new clause ends it."""
+    doc = document.doc
+    end = start.right_edge
+    for child in verb.rights:
+        if child.i <= start.i:
+            continue
+        if child.dep_ in ("conj", "cc", "punct", "parataxis", "ccomp", "dep"):
+            break
+        if child.left_edge.i > 0 and doc[child.left_edge.i - 1].text in (",", ";", "—", "–"):
+            break
+        if child.dep_ in ("prep", "advcl", "xcomp", "oprd", "acomp", "npadvmod", "advmod"):
+            end = child.right_edge
+    return end.idx + len(end)
 
 
 def _chunk(document: Document, verb: Token, subject: Token | None, cue_end: Token) -> tuple[int, int]:
