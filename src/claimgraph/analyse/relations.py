@@ -198,7 +198,7 @@ _NUMBER_NAMES = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty"
 )
-NUMBER_WORDS = {w: i for i, w in enumerate(_NUMBER_NAMES.split())}  # noqa: SIM905 - a readable list
+NUMBER_WORDS = {w: i for i, w in enumerate(_NUMBER_NAMES.split())}
 _COUNT = re.compile(
     r"(?i)\b(at least|more than|over|upwards of|nearly|almost|about|around|approximately|roughly|some|"
     r"up to|at most|fewer than|less than|under)?\s*(\d[\d,]*(?:\.\d+)?|"
