@@ -66,6 +66,8 @@ TO_TARGET_TYPES = frozenset(
 WITH_TARGET_TYPES = frozenset({"CONSULT", "COOPERATE", "AGREE", "ASSAULT"})
 # Fixed phrases whose noun is no event: "in exchange for", "in return".
 IDIOMS = frozenset({("in", "exchange"), ("in", "return"), ("in", "charge"), ("in", "support")})
+# "an attack on Gaza", "sanctions on Belarus": a place after "on"/"against" is the target
+HOSTILE_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "THREATEN", "PROTEST", "ACCUSE", "MOBILIZE"})
 VERBAL_TYPES = frozenset(
     {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN"}
 )
@@ -230,6 +232,9 @@ class _Extractor:
                 if span is not None:
                     for tok in span:
                         self.time_at.setdefault(tok.i, t.value)
+        # "city", "province", "base": "the city of Mosul" is Mosul
+        self.features = frozenset(f for f in document.resources.lexicons.place_features if " " not in f) | {
+            "city", "town", "village", "capital", "country", "region", "province", "port", "district"}
         self.descriptions: dict[str, str] = {}  # group key -> description entity id
         for e in document.entities:
             if e.mentions and e.mentions[0].kind == "description":
@@ -373,7 +378,10 @@ class _Extractor:
             word == "with" and trig.type in WITH_TARGET_TYPES
         ):
             who = self.resolve(pobj)
-            if who is not None and found.target is None and not (word != "to" and self._is_place(who)):
+            hostile = trig.type in HOSTILE_TYPES and word in ("against", "on", "upon")
+            if who is not None and found.target is None and (hostile or word == "to" or not self._is_place(who)):
+                if hostile and self._is_place(who) and found.location is None:
+                    found.location = who  # "an attack on Gaza": the target and the place
                 found.target = who
                 return
         if word == "by" and found.actor is None and prep.dep_ == "agent":
@@ -421,7 +429,15 @@ class _Extractor:
             return self._antecedent(tok)
         if tok.pos_ not in ("NOUN", "PROPN"):
             return None
-        lemma = tok.lemma_.lower()
+        appos = next((c for c in tok.children if c.dep_ == "appos" and c.i in te), None)
+        if appos is not None:
+            return te[appos.i]  # "the opposition leader Kemal Ozturk"
+        lemma = _singular(tok)
+        if lemma in self.features:
+            of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            pobj = _pobj(of) if of is not None else None
+            if pobj is not None and pobj.i in te:
+                return te[pobj.i]  # "the city of Mosul"
         mods = [c for c in tok.children if c.dep_ in ("compound", "amod", "poss", "nmod")]
         if lemma in self.lex.proxy or lemma in self.lex.group:
             for c in mods:
@@ -434,7 +450,7 @@ class _Extractor:
                 pobj = _pobj(of) if of is not None else None
                 if pobj is not None and pobj.i in te:
                     return te[pobj.i]  # "the regime of Bashar al-Assad"
-        group_mod = next((c for c in mods if c.lemma_.lower() in self.lex.group and c.i not in te), None)
+        group_mod = next((c for c in mods if _singular(c) in self.lex.group and c.i not in te), None)
         if lemma in self.lex.group or group_mod is not None:
             return self._description(tok, mods, group_mod)
         return None
@@ -482,7 +498,7 @@ class _Extractor:
         first = min(first, left, key=lambda t: t.i)
         start, end = first.idx, head.idx + len(head)
         name = self.document.text[start:end]
-        key = group_mod.lemma_.lower() if group_mod is not None else plain(" ".join(
+        key = _singular(group_mod) if group_mod is not None else plain(" ".join(
             t.lemma_.lower() if t.i == head.i else t.lower_ for t in self.doc[first.i : head.i + 1]))
         mention = Mention(start=start, end=end, text=name, kind="description")
         eid = self.descriptions.get(key)
@@ -607,7 +623,11 @@ class _Extractor:
         if lead is None:
             return None
         te = self.document.token_entity
-        candidates = {te[t.i] for t in lead if t.i in te and self._is_place(te[t.i])}
+        # places the lead sentence puts something in, from or at; not its actors ("Egypt urged ...")
+        candidates = {
+            te[t.i] for t in lead
+            if t.i in te and self._is_place(te[t.i]) and t.head.dep_ == "prep" and t.head.lower_ in LOCATIVE
+        }
         if candidates:
             def rank(eid: str) -> tuple[int, int]:
                 ent = self.entities[eid]
@@ -640,6 +660,14 @@ class _Extractor:
         if modals & EPISTEMIC_MODALS:
             return "speculated", negated
         return status, negated
+
+
+def _singular(tok: Token) -> str:
+    """The lemma, also of a capitalised plural the tagger took for a name ("Rebels")."""
+    lemma = tok.lemma_.lower()
+    if tok.pos_ == "PROPN" and lemma.endswith("s") and not lemma.endswith("ss"):
+        return lemma[:-1]
+    return lemma
 
 
 def _pobj(prep: Token | None) -> Token | None:
