@@ -318,12 +318,12 @@ class _Extractor:
             if patient is None and tok.dep_ == "conj":
                 patient = self._subject(tok, passive=True)
             if patient is not None:
-                self._object(self.resolve(patient), trig, found)
+                self._object(self.resolve(patient), trig, found, patient)
         else:
             found.actor = self.resolve(subj) if subj is not None else None
             obj = next((c for c in tok.children if c.dep_ in ("dobj", "obj")), None)
             if obj is not None:
-                self._object(self.resolve(obj), trig, found)
+                self._object(self.resolve(obj), trig, found, obj)
         for prep in (c for c in tok.children if c.dep_ in ("prep", "dative")):
             self._preposition(prep, trig, found)
 
@@ -335,7 +335,7 @@ class _Extractor:
                 if who is None or not self._is_agent(who, c):
                     continue
                 if patient:
-                    self._object(who, trig, found)
+                    self._object(who, trig, found, c)
                 elif found.actor is None:
                     found.actor = who
             elif c.dep_ == "prep":
@@ -350,7 +350,7 @@ class _Extractor:
                     if who is None:
                         continue
                     if patient:
-                        self._object(who, trig, found)
+                        self._object(who, trig, found, pobj)
                     elif found.actor is None and self._is_agent(who, pobj):
                         found.actor = who  # "the resignation of Assad"
                 else:
@@ -359,11 +359,12 @@ class _Extractor:
             subj = self._subject(tok.head)  # "Russia has commenced the withdrawal"
             found.actor = self.resolve(subj) if subj is not None else None
 
-    def _object(self, who: str | None, trig: Trigger, found: _Found) -> None:
-        """A direct object or patient: target, and the location if a place."""
+    def _object(self, who: str | None, trig: Trigger, found: _Found, tok: Token | None = None) -> None:
+        """A direct object or patient: target, and the location if a place
+        named there ("captured Damascus"; not "its troops", resolved to Russia)."""
         if who is None:
             return
-        place = self._is_place(who)
+        place = self._is_place(who) and (tok is None or self.document.token_entity.get(tok.i) == who)
         if place and found.location is None:
             found.location = who
         if not (place and trig.object == "place") and found.target is None:
@@ -462,6 +463,11 @@ class _Extractor:
 
     def _antecedent(self, tok: Token) -> str | None:
         low = tok.lower_
+        if low in PLURAL_PRONOUNS | THING_PRONOUNS and tok.dep_ in SUBJ and tok.head.dep_ == "ccomp":
+            # "The army denied that it attacked": the reporting clause's subject
+            gov = next((c for c in tok.head.head.children if c.dep_ in SUBJ), None)
+            if gov is not None and gov.pos_ in ("NOUN", "PROPN"):
+                return self.resolve(gov)
         if low in PERSON_PRONOUNS:
             wanted = {"PERSON"}
         elif low in PLURAL_PRONOUNS:

@@ -306,8 +306,8 @@ def _denial(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities) -> Relation | None:
         for eo in other.events:
             if _same_event(ed, denier.side, eo, other.side, ents):
                 reason = (
-                    f"{denier.source_label} denies that {ents.name(denier.side, ed.event.actor)} "
-                    f"{ed.event.trigger.text}, which {other.source_label} reports ({eo.event.trigger.text})"
+                    f"{denier.source_label} denies what {other.source_label} reports: "
+                    f"{_telling(eo, other.side, ents)}"
                 )
                 return _relation("contradicts", denier, other, reason, [ed.event.trigger, eo.event.trigger])
     return None
@@ -370,9 +370,20 @@ def _elaborates(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities) -> Relation | N
     return None
 
 
+def _telling(ef: _EventFacts, side: int, ents: _Entities) -> str:
+    """'the army attacked Homs' from the event's arguments."""
+    ev = ef.event
+    actor = ents.name(side, ev.actor) if ev.actor else "someone"
+    target = f" {ents.name(side, ev.target)}" if ev.target else ""
+    return f"{actor} {ev.trigger.text}{target}"
+
+
 def _same_event(ea: _EventFacts, a_side: int, eb: _EventFacts, b_side: int, ents: _Entities) -> bool:
     """The same kind of happening by the same actor."""
-    if ea.event.actor is None or not ents.same(a_side, ea.event.actor, b_side, eb.event.actor):
+    if ea.event.actor is None and eb.event.actor is None:
+        # "the army attacked Homs" / "it attacked Homs": no actor named, the same target
+        return ea.lemma == eb.lemma and ents.same(a_side, ea.event.target, b_side, eb.event.target)
+    if not ents.same(a_side, ea.event.actor, b_side, eb.event.actor):
         return False
     if ea.lemma == eb.lemma:
         return True
