@@ -278,12 +278,11 @@ class _Extractor:
             if tok.dep_ in ("amod", "compound"):
                 return None  # "a negotiated transfer": an adjective, not an event
             for c in tok.children:
-                if c.dep_ == "prt":
+                # "stepped down" (prt, or advmod in some parses), "called for" (prep)
+                if c.dep_ in ("prt", "advmod", "prep") and c.i > tok.i:
                     t = self.lex.phrasal.get((tok.lemma_.lower(), c.lower_))
                     if t is not None:
                         return t
-                if c.dep_ == "prep" and (tok.lemma_.lower(), c.lower_) in self.lex.phrasal:
-                    return self.lex.phrasal[(tok.lemma_.lower(), c.lower_)]  # "called for"
             return self.lex.verbs.get(tok.lemma_.lower())
         if tok.pos_ == "NOUN" and tok.dep_ != "compound" and tok.i not in self.document.token_entity:
             if tok.dep_ == "pobj" and (tok.head.lower_, tok.lower_) in IDIOMS:
