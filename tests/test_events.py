@@ -250,7 +250,8 @@ GOLD = SHARED / "gold" / "syria-withdrawal.gold.json"
 @pytest.mark.skipif(not GOLD.exists(), reason="shared gold not present")
 def test_sample_floors():
     score = SHARED / "eval" / "score.py"
-    run = f"PYTHONPATH={ROOT / 'src'} {sys.executable} -m claimgraph.cli analyze {{text}} --published {{published}} --format json"
+    run = (f"PYTHONPATH={ROOT / 'src'} {sys.executable} -m claimgraph.cli analyze {{text}} "
+           "--published {published} --format json")
     out = subprocess.run([sys.executable, str(score), str(GOLD), "--run", run, "--json"],
                          capture_output=True, text=True, timeout=300, check=True)
     metrics = json.loads(out.stdout)
