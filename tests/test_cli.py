@@ -154,3 +154,10 @@ def test_schema_command_prints_the_published_schema():
     proc = cli("schema")
     assert proc.returncode == 0
     assert json.loads(proc.stdout) == json.loads((ROOT / "schema" / "analysis.schema.json").read_text())
+
+
+def test_events_csv_has_one_row_an_event(capsys):
+    assert main(["analyze", str(EXAMPLE), "--published", "2025-03-14", "--format", "events-csv"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("id,date,")
+    assert len(lines) > 3

@@ -36,7 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("paths", nargs="*", metavar="FILE", help="text files; '-' reads standard input")
     analyze.add_argument("--input", metavar="JSONL", help="JSON Lines of articles: id, text, published, title, url")
     analyze.add_argument(
-        "--format", choices=("pretty", "json", "jsonl", "markdown"), help="default: pretty on a terminal, else json"
+        "--format",
+        choices=("pretty", "json", "jsonl", "markdown", "events-csv"),
+        help="default: pretty on a terminal, else json; events-csv: one event a row",
+    )
+    analyze.add_argument(
+        "--events-style", choices=("plover", "gdelt"), default="plover", help="columns of events-csv"
     )
     analyze.add_argument("--published", metavar="DATE", help="publication date (ISO), where the input has none")
     analyze.add_argument("--jobs", type=int, default=1, metavar="N", help="analyse in N processes")
@@ -97,7 +102,7 @@ def analyze_command(args: argparse.Namespace) -> int:
     show_progress = args.progress if args.progress is not None else (batch and sys.stderr.isatty())
     if show_progress:
         results = _with_progress(results, _count(args))
-    return _write(results, fmt)
+    return _write(results, fmt, args.events_style)
 
 
 def _items(args: argparse.Namespace, published, settings: Settings) -> Iterator[Article | BadItem]:
@@ -132,7 +137,7 @@ def _with_progress(results: Iterator, total: int | None) -> Iterator:
             yield result
 
 
-def _write(results: Iterator, fmt: str) -> int:
+def _write(results: Iterator, fmt: str, events_style: str = "plover") -> int:
     from claimgraph.model import Analysis
     from claimgraph.serve import formats
 
@@ -149,7 +154,7 @@ def _write(results: Iterator, fmt: str) -> int:
             sys.stdout.write(result.json + "\n")
             sys.stdout.flush()
             continue
-        if fmt == "json":
+        if fmt in ("json", "events-csv"):
             collected.append(result.json)
             continue
         analysis = Analysis.model_validate_json(result.json)
@@ -161,6 +166,10 @@ def _write(results: Iterator, fmt: str) -> int:
             console = console or Console()
             formats.print_pretty(analysis, console)
         first = False
+    if fmt == "events-csv":
+        from claimgraph.serve.events_export import to_events_csv
+
+        sys.stdout.write(to_events_csv([Analysis.model_validate_json(j) for j in collected], events_style))
     if fmt == "json" and collected:
         docs = [json.loads(doc) for doc in collected]
         sys.stdout.write(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2) + "\n")
