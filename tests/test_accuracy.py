@@ -16,9 +16,7 @@ CLAIMGRAPH = Path(sys.executable).with_name("claimgraph")
 
 def score(*args: str) -> dict:
     scorer = needs_shared("eval", "score.py")
-    proc = subprocess.run(
-        [sys.executable, str(scorer), *args, "--json"], capture_output=True, text=True, timeout=1200
-    )
+    proc = subprocess.run([sys.executable, str(scorer), *args, "--json"], capture_output=True, text=True, timeout=1200)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)["metrics"]
 

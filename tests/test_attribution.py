@@ -57,7 +57,7 @@ def test_quote_split_around_the_speaker_is_one_claim(analyse):
 def test_colon_introduces_a_quote(analyse):
     a = analyse("The agency issued a statement, noting: “The damage is limited to the northern quay.”")
     c = next(c for c in a.claims if c.cue.text == "noting")
-    assert c.content.text.strip("“”") .startswith("The damage is limited")
+    assert c.content.text.strip("“”").startswith("The damage is limited")
     assert c.kind == "direct"
 
 
@@ -83,7 +83,9 @@ def test_nominal_cue_with_a_clause(analyse):
 
 
 def test_possessive_nominal_source(analyse):
-    a = analyse("The Harbour Authority (HA) issued a warning. HA's statement underscores the risk, noting: “Ships must wait.”")
+    a = analyse(
+        "The Harbour Authority (HA) issued a warning. HA's statement underscores the risk, noting: “Ships must wait.”"
+    )
     c = next(c for c in a.claims if c.cue.text == "noting")
     assert c.source.text == "HA's statement"
     authority = next(e for e in a.entities if e.id == c.source.entity)
@@ -108,7 +110,9 @@ def test_dash_after_a_quote_names_the_speaker(analyse):
 
 
 def test_transcript_speaker_line(analyse):
-    a = analyse("The interview aired on Sunday.\nWALLACE: Will the governor attend the debate?\nPENCE: He will be there.")
+    a = analyse(
+        "The interview aired on Sunday.\nWALLACE: Will the governor attend the debate?\nPENCE: He will be there."
+    )
     assert [c.source.text for c in a.claims] == ["WALLACE", "PENCE"]
 
 

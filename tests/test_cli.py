@@ -79,7 +79,9 @@ def test_malformed_jsonl_line_is_reported_and_the_rest_analysed(tmp_path):
 
 def test_legacy_encodings_are_detected(tmp_path):
     path = tmp_path / "latin1.txt"
-    path.write_bytes("Le ministre a déclaré que la frontière était fermée. The minister said the café was closed.".encode("cp1252"))
+    path.write_bytes(
+        "Le ministre a déclaré que la frontière était fermée. The minister said the café was closed.".encode("cp1252")
+    )
     proc = cli("analyze", str(path), "--format", "json")
     assert proc.returncode == 0, proc.stderr
     assert "café" in json.loads(proc.stdout)["text"]

@@ -16,8 +16,7 @@ def entity_with(analysis, surface: str):
 
 def test_acronym_defined_in_parentheses_is_the_same_entity(analyse):
     a = analyse(
-        "The International Atomic Energy Agency (IAEA) sent inspectors on Monday. "
-        "The IAEA said the reactor was safe."
+        "The International Atomic Energy Agency (IAEA) sent inspectors on Monday. The IAEA said the reactor was safe."
     )
     agency = entity_with(a, "International Atomic Energy Agency")
     assert entity_with(a, "IAEA") is agency
@@ -37,15 +36,15 @@ def test_possessor_of_an_organisation_is_its_own_entity(analyse):
 
 
 def test_surname_refers_back_to_the_full_name(analyse):
-    a = analyse("President Bashar al-Assad left the capital. Assad did not return, and anti-Assad forces took the city.")
+    a = analyse(
+        "President Bashar al-Assad left the capital. Assad did not return, and anti-Assad forces took the city."
+    )
     assad = entity_with(a, "Bashar al-Assad")
     assert [m.text for m in assad.mentions].count("Assad") == 2  # "Assad" alone and in "anti-Assad"
 
 
 def test_transliterated_variants_merge(analyse):
-    a = analyse(
-        "Aircraft left the Khmeimim Air Base overnight. Residents near Hmeimim heard engines until dawn."
-    )
+    a = analyse("Aircraft left the Khmeimim Air Base overnight. Residents near Hmeimim heard engines until dawn.")
     assert entity_with(a, "Hmeimim") is entity_with(a, "Khmeimim Air Base")
 
 

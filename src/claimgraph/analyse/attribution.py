@@ -125,9 +125,7 @@ def _sentence_claims(document: Document, sent: SpacySpan, index: int, lex: Lexic
     return out
 
 
-def _verb_claim(
-    document: Document, sent: SpacySpan, verb: Token, cue: Cue, index: int, lex: Lexicons
-) -> Found | None:
+def _verb_claim(document: Document, sent: SpacySpan, verb: Token, cue: Cue, index: int, lex: Lexicons) -> Found | None:
     subject = _subject(verb)
     negated = any(
         (c.dep_ == "neg" or c.lower_ in lex.negations) and c.i < verb.i and not _in_quote(document, c.idx)
@@ -168,8 +166,10 @@ def _verb_claim(
                 return _found(document, verb, verb, cue, content, subject, index, "colon", negated)
     if subject is None and not _impersonal(verb):
         return None
-    if subject is not None and subject.lower_ in FIRST_SECOND_PERSON and (
-        cue.sense == "cognition" or _in_quote(document, verb.idx)
+    if (
+        subject is not None
+        and subject.lower_ in FIRST_SECOND_PERSON
+        and (cue.sense == "cognition" or _in_quote(document, verb.idx))
     ):
         return None  # "I think", or a quoted speaker's own report: part of what they say
     block = _quote_block(document, verb, subject, cue_end)
@@ -338,9 +338,7 @@ def _core_clause(document: Document, verb: Token) -> tuple[int, int]:
         before = doc[edge_l - 1] if edge_l > 0 else None
         after = doc[edge_r + 1] if edge_r + 1 < len(doc) else None
         after_comma = before is not None and (before.text == "," or (child.dep_ == "conj" and before.dep_ == "cc"))
-        if (child.i > verb.i and after_comma) or (
-            child.i < verb.i and after is not None and after.text == ","
-        ):
+        if (child.i > verb.i and after_comma) or (child.i < verb.i and after is not None and after.text == ","):
             adjuncts.add(child.i)
     return _subtree_chars(document, verb, exclude=adjuncts)
 
@@ -356,7 +354,9 @@ def _after_colon(document: Document, sent: SpacySpan, verb: Token) -> tuple[int,
 # Attribution by layout rather than syntax: '“...” ― Carla Sanchez' under a
 # quotation, and 'PENCE: ...' at the start of a transcript paragraph.
 DASH_SOURCE = re.compile(r"[ \t\u00a0]*[―—–][ \t\u00a0]*([A-Z][\w.'’-]*(?:[ \u00a0]+[A-Z][\w.'’-]*){0,3})")
-SPEAKER = re.compile(r"[\"“]?([A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+){0,2}|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}):[ \t]+(?=\S)")
+SPEAKER = re.compile(
+    r"[\"“]?([A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+){0,2}|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}):[ \t]+(?=\S)"
+)
 
 
 def _layout_claims(document: Document, found: list[Found]) -> list[Found]:
@@ -496,7 +496,7 @@ def _trim(document: Document, start: int, end: int) -> tuple[int, int]:
         while start < end and text[start].isspace():
             start += 1
             changed = True
-    opens_quote = start < end and text[start] in "“\"‘«"
+    opens_quote = start < end and text[start] in '“"‘«'
     while True:
         while end > start and (text[end - 1] in " \n\t,;:-—–" or (text[end - 1] in ".!?" and not opens_quote)):
             end -= 1
@@ -537,7 +537,8 @@ def _cut_nested(document: Document, found: list[Found]) -> None:
                 continue
             # the cue's chain of heads inside the content: its last link is the
             # content's root, the one before it the constituent to cut
-            chain = list(takewhile(lambda t: f.content[0] <= t.idx < f.content[1], [tok[0], *tok[0].ancestors]))
+            lo, hi = f.content
+            chain = list(takewhile(lambda t, lo=lo, hi=hi: lo <= t.idx < hi, [tok[0], *tok[0].ancestors]))
             if len(chain) < 2:
                 continue
             root, path = chain[-1], chain[-2]
@@ -633,8 +634,10 @@ class _SourceResolver:
                 ent = self.document.entity(eid)
                 # "Russian officials": the demonym describes the source, it is not it.
                 demonym = ent is not None and ent.type == "NORP" and i != head.i and doc[i].dep_ == "amod"
-                if ent is not None and not demonym and (
-                    i == head.i or doc[i].dep_ in ("poss", "compound", "appos") or i in (first, last)
+                if (
+                    ent is not None
+                    and not demonym
+                    and (i == head.i or doc[i].dep_ in ("poss", "compound", "appos") or i in (first, last))
                 ):
                     return ent
         return None
@@ -703,9 +706,33 @@ class _SourceResolver:
 
 
 _COLLECTIVE = frozenset(
-    {"ministry", "government", "administration", "department", "agency", "police", "military", "army",
-     "campaign", "committee", "council", "office", "embassy", "media", "authority", "data", "study",
-     "survey", "poll", "report", "statement", "document", "outlet", "newspaper", "channel"}
+    {
+        "ministry",
+        "government",
+        "administration",
+        "department",
+        "agency",
+        "police",
+        "military",
+        "army",
+        "campaign",
+        "committee",
+        "council",
+        "office",
+        "embassy",
+        "media",
+        "authority",
+        "data",
+        "study",
+        "survey",
+        "poll",
+        "report",
+        "statement",
+        "document",
+        "outlet",
+        "newspaper",
+        "channel",
+    }
 )
 
 

@@ -35,7 +35,9 @@ _FAMILY = {"PERSON": "person"}
 APOSTROPHES = "'’"
 ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&.\-]{1,11}s?)\)")
 MIN_VARIANT_KEY = 3
-STANCE_PREFIX = re.compile(r"(?:anti|pro|non|ex|post|pre)-", re.IGNORECASE)  # shorter consonant skeletons (Hama: "hm") match too much
+STANCE_PREFIX = re.compile(
+    r"(?:anti|pro|non|ex|post|pre)-", re.IGNORECASE
+)  # shorter consonant skeletons (Hama: "hm") match too much
 
 
 @dataclass
@@ -207,7 +209,9 @@ def _link_acronyms(document: Document, clusters: list[_Cluster]) -> None:
             if long_form is not None:
                 # the NER missed the name, but its initials spell the acronym
                 owner.add_form(text[long_form[0] : long_form[1]], "ORG")
-                owner.mentions.append(Mention(start=long_form[0], end=long_form[1], text=text[long_form[0] : long_form[1]]))
+                owner.mentions.append(
+                    Mention(start=long_form[0], end=long_form[1], text=text[long_form[0] : long_form[1]])
+                )
             owner.add_form(acr, "ORG")
         owner.acronyms.add(acr)
         owner.keys.add(plain(acr))
@@ -269,9 +273,7 @@ def _propagate(document: Document, clusters: list[_Cluster]) -> None:
                 forms.setdefault(core, c)
     if not forms:
         return
-    pattern = re.compile(
-        r"(?<![\w])(" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + r")(?![\w])"
-    )
+    pattern = re.compile(r"(?<![\w])(" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + r")(?![\w])")
     for m in pattern.finditer(text):
         s, e = m.span()
         if any(a < e and s < b for a, b in taken):
@@ -306,9 +308,7 @@ def index_tokens(document: Document) -> None:
     """Map each token to the entity whose mention covers it (the shortest)."""
     doc = document.doc
     document.token_entity.clear()
-    spans = sorted(
-        ((m.start, m.end, e.id) for e in document.entities for m in e.mentions), key=lambda x: x[0] - x[1]
-    )
+    spans = sorted(((m.start, m.end, e.id) for e in document.entities for m in e.mentions), key=lambda x: x[0] - x[1])
     for start, end, eid in spans:
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None:

@@ -63,9 +63,7 @@ def run(document: Document) -> None:
         if start >= end or any(hs <= start < he for hs, he in heading_spans):
             continue
         paragraph = _index_at(starts, start)
-        document.sentences.append(
-            Sentence(start=start, end=end, text=document.text[start:end], paragraph=paragraph)
-        )
+        document.sentences.append(Sentence(start=start, end=end, text=document.text[start:end], paragraph=paragraph))
         document.sents.append(sent)
 
 
