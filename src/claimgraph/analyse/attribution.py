@@ -39,7 +39,7 @@ SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 CLAUSES = frozenset({"ccomp", "xcomp", "csubj"})
 # Participles and coordinated verbs share the subject of the verb they hang on:
 # "HUR's statement underscores this, noting: ...", "He said X and added Y".
-SHARES_SUBJECT = frozenset({"advcl", "conj", "xcomp", "pcomp"})
+SHARES_SUBJECT = frozenset({"advcl", "conj", "xcomp", "pcomp", "prep"})
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 PRONOUNS_PLURAL = frozenset({"they", "them"})
 RELATIVE = frozenset({"who", "which", "that"})
