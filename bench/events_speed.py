@@ -37,8 +37,22 @@ DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "gold" / "dev-attribu
 BEFORE = tuple(s for s in STAGES if s not in (events.run, relations.run))
 
 SOURCES = ["Officials", "Reuters", "The ministry", "Witnesses", "State media", "Aides", "Analysts", "The army"]
-ACTORS = ["Russia", "Ukraine", "Iran", "Israel", "Turkey", "Egypt", "China", "India", "France", "Germany",
-          "Bashar al-Assad", "Vladimir Putin", "Joe Biden", "Xi Jinping"]
+ACTORS = [
+    "Russia",
+    "Ukraine",
+    "Iran",
+    "Israel",
+    "Turkey",
+    "Egypt",
+    "China",
+    "India",
+    "France",
+    "Germany",
+    "Bashar al-Assad",
+    "Vladimir Putin",
+    "Joe Biden",
+    "Xi Jinping",
+]
 PLACES = ["Kabul", "Baghdad", "Damascus", "Beirut", "Cairo", "Tehran", "Kyiv", "Moscow", "Ankara", "Gaza"]
 FRAMES = [
     "{s} said {a} withdrew its troops from {p} on Monday.",
@@ -57,8 +71,11 @@ def synthetic(n: int = 300, seed: int = 7) -> str:
     lines = []
     for i in range(n):
         frame = FRAMES[i % len(FRAMES)]
-        lines.append(frame.format(s=rnd.choice(SOURCES), s2=rnd.choice(SOURCES).lower(), a=rnd.choice(ACTORS),
-                                  p=rnd.choice(PLACES)))
+        lines.append(
+            frame.format(
+                s=rnd.choice(SOURCES), s2=rnd.choice(SOURCES).lower(), a=rnd.choice(ACTORS), p=rnd.choice(PLACES)
+            )
+        )
     # paragraphs of five sentences, as in news
     return "\n".join(" ".join(lines[i : i + 5]) for i in range(0, n, 5)) + "\n"
 

@@ -163,3 +163,14 @@ def test_events_csv_has_one_row_an_event(capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("id,date,")
     assert len(lines) > 3
+
+
+def test_unicode_line_separators_stay_inside_one_jsonl_line(tmp_path):
+    text = "The mayor said the port\u0085was open.\u2028Police said\u2029two men were held."
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "x", "text": text}, ensure_ascii=False) + "\n", encoding="utf-8")
+    proc = cli("analyze", "--input", str(src), "--format", "jsonl")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.decode("utf-8").splitlines()  # splits on U+0085 and U+2028 too
+    assert len(lines) == 1
+    assert json.loads(lines[0])["text"] == text
