@@ -52,7 +52,7 @@ from claimgraph.errors import ResourceError
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the build's rules change: an older file is rebuilt.
-VERSION = "2"
+VERSION = "3"
 ENV_PATH = "CLAIMGRAPH_GAZETTEER"
 REBUILD_COMMAND = "python -m claimgraph.analyse.places build"
 DATA = Path(str(resources.files("claimgraph.lexicons"))) / "places"
@@ -175,8 +175,17 @@ def _countryinfo() -> dict[str, dict]:
     for f in sorted(folder.glob("*.json")):
         data = json.loads(f.read_text(encoding="utf-8"))
         iso = (data.get("ISO") or {}).get("alpha2")
-        if iso:
+        if not iso:
+            continue
+        # some countries have two files (palestine, palestine_state_of): keep
+        # the one with a centre point, and the other's names as well
+        old = out.get(iso)
+        if old is None or (not old.get("latlng") and data.get("latlng")):
+            if old is not None:
+                data["altSpellings"] = [*(data.get("altSpellings") or []), *(old.get("altSpellings") or [])]
             out[iso] = data
+        else:
+            old["altSpellings"] = [*(old.get("altSpellings") or []), *(data.get("altSpellings") or [])]
     return out
 
 
@@ -286,6 +295,7 @@ def _build_into(b: _Builder) -> dict[str, int]:
     region_points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     county_points: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
     region_pop: dict[tuple[str, str], int] = defaultdict(int)
+    county_pop: dict[tuple[str, str, str], int] = defaultdict(int)
     seats: dict[tuple[str, str], tuple[int, str]] = {}
     city_names: dict[str, list[tuple[int, str, str]]] = defaultdict(list)  # plain -> (pop, cc, admin1)
     for c in cities.values():
@@ -310,6 +320,7 @@ def _build_into(b: _Builder) -> dict[str, int]:
                 seats[(cc, a1)] = (pop, c["name"])
             if cc == "US" and a2:
                 county_points[(cc, a1, a2)].append((lat, lon))
+                county_pop[(cc, a1, a2)] += pop
         for n in {plain(c["name"]), *(plain(a) for a in (c.get("alternatenames") or [])[:MAX_ALT_NAMES])}:
             city_names[n].append((pop, cc or "", a1 or ""))
     del cities
@@ -400,7 +411,7 @@ def _build_into(b: _Builder) -> dict[str, int]:
                 state,
                 lat,
                 lon,
-                0,
+                county_pop[("US", state, fips[2:])],
                 "ADM2",
                 fips[2:],
             )

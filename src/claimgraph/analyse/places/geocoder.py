@@ -35,7 +35,31 @@ from claimgraph.analyse.places.gazetteer import Gazetteer, Match, Place, distanc
 from claimgraph.model import Entity, Geo, Mention
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-MAYBE_LABELS = frozenset({"NORP", "ORG"})
+MAYBE_LABELS = frozenset({"NORP", "ORG", "PERSON"})
+DIRECTIONS = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "northeastern",
+        "northwestern",
+        "southeastern",
+        "southwestern",
+        "upper",
+        "lower",
+        "greater",
+    ]
+)
 # the contract's entity type for each gazetteer kind
 KIND_TYPE = {
     "country": "GPE",
@@ -65,9 +89,10 @@ KIND_BASE = {
     "port": 0.4,
     "facility": 0.3,
 }
-FCODE_BONUS = {"PPLC": 0.3, "PPLA": 0.15, "PPLA2": 0.05}
+FCODE_BONUS = {"PPLC": 0.8, "PPLA": 0.15, "PPLA2": 0.05}
 FORM_BONUS = {"name": 0.0, "alt": -0.1, "alias": 0.25, "demonym": 0.0, "seat": -0.7}
-KEY_MATCH_PENALTY = -0.5
+KEY_MATCH_PENALTY = -0.8
+KEY_MATCH_MIN_POPULATION = 50_000
 SETTLEMENTS = frozenset({"city", "town"})
 BROAD = frozenset({"country", "continent", "area", "water", "region"})
 # what a feature word's kind accepts among candidates' kinds
@@ -167,9 +192,9 @@ FALSE_FRIENDS = frozenset(
 ENTITY_TYPES_TO_SKIP_IN_SCAN = frozenset(
     {"PERSON", "DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "WORK_OF_ART", "LAW"}
 )
-W_COUNTRY_FOCUS = 1.5
-W_REGION_FOCUS = 1.0
-W_NEAR = 0.8
+W_COUNTRY_FOCUS = 0.7
+W_REGION_FOCUS = 1.2
+W_NEAR = 1.0
 NEAR_KM = 300.0
 W_CONTAINED = 2.5
 W_HINT = 1.0
@@ -199,9 +224,13 @@ class _Target:
     names: list[str]
     spans: list[tuple[int, int]]
     hints: Counter = field(default_factory=Counter)
+    name_hints: set[str] = field(default_factory=set)  # feature kinds written in the name itself
+    locative: int = 0  # mentions after "in", "at", "near" ...
+    nested: bool = False  # found inside another entity's name: "Athens Police Department"
     hint_words: list[str] = field(default_factory=list)
     containers: list[tuple[str, Place]] = field(default_factory=list)
     candidates: list[_Candidate] = field(default_factory=list)
+    extra: list[tuple[int, int]] = field(default_factory=list)  # new mentions for an existing entity
     probs: list[float] = field(default_factory=list)
 
     def best(self) -> _Candidate | None:
@@ -215,16 +244,23 @@ def run(document: Document) -> None:
     aliases = load_aliases()
     features = document.resources.lexicons.place_features
     targets = [_target_of(e) for e in document.entities if e.type in PLACE_LABELS | MAYBE_LABELS]
-    targets += _missed_names(document, gazetteer, aliases)
     for t in targets:
         _read_context(document, t, features, gazetteer, aliases)
         _find_candidates(t, gazetteer, aliases, features)
-    targets = [t for t in targets if t.candidates]
+    # places inside other names: "Athens Police Department", "University of Cincinnati"
+    hosts = [e for e in document.entities if e.type not in ("PERSON", "NORP") and " " in e.name]
+    known = {id(t.entity) for t in targets if t.candidates}
+    nested = _nested_names(document, [e for e in hosts if id(e) not in known], targets, gazetteer, aliases)
+    missed = _missed_names(document, gazetteer, aliases)
+    for t in nested + missed:
+        _read_context(document, t, features, gazetteer, aliases)
+        _find_candidates(t, gazetteer, aliases, features)
+    targets = [t for t in targets + nested + missed if t.candidates]
     _decide(targets)
     added = False
     for t in targets:
         best = t.best()
-        if best is None:
+        if best is None or not _accepted(t, best):
             continue
         geo = _geo(document, t, best)
         if t.entity is None:
@@ -232,6 +268,7 @@ def run(document: Document) -> None:
             added = True
         t.entity.geo = geo
         _retype(t, best)
+        _add_mentions(document, t)
     if added:
         from claimgraph.analyse.entities import index_tokens
 
@@ -303,10 +340,74 @@ def _looks_like_place(
     return bool(_container_after(document.text, span.end_char, gazetteer, aliases))
 
 
+_WORD = re.compile(r"[\w'’.\-]+")
+_JOINERS = frozenset({"of", "in", "at", "for"})
+
+
+def _nested_names(
+    document: Document, hosts: list[Entity], targets: list[_Target], gazetteer: Gazetteer, aliases: AliasTable
+) -> list[_Target]:
+    """Place names at the head of another name or after its 'of': 'Athens Police Department'."""
+    text = document.text
+    by_name = {n.lower(): t for t in targets for n in t.names}
+    new: dict[str, _Target] = {}
+    taken = {(m.start, m.end) for e in document.entities for m in e.mentions}
+    for host in hosts:
+        for mention in host.mentions:
+            words = list(_WORD.finditer(text, mention.start, mention.end))
+            for i, w in enumerate(words):
+                if not w.group()[:1].isupper():
+                    continue
+                if i > 0 and words[i - 1].group() not in _JOINERS:
+                    continue
+                hit = None
+                for j in range(min(len(words), i + 4), i, -1):
+                    sub = words[i:j]
+                    if j - i == len(words) or not all(x.group()[:1].isupper() for x in sub):
+                        continue
+                    start, end = sub[0].start(), sub[-1].end()
+                    name = text[start:end].rstrip(".")
+                    end = start + len(name)
+                    if any(m.exact for m in _lookup_all(name, gazetteer, aliases)):
+                        hit = (start, end, name)
+                        break
+                if hit is None:
+                    continue
+                start, end, name = hit
+                if (start, end) in taken:
+                    continue
+                taken.add((start, end))
+                t = by_name.get(name.lower())
+                if t is not None:
+                    t.spans.append((start, end))
+                    t.extra.append((start, end))
+                    continue
+                t = new.get(name.lower())
+                if t is None:
+                    t = new[name.lower()] = _Target(
+                        entity=None, label="", names=[name], spans=[], nested=True
+                    )
+                t.spans.append((start, end))
+    return list(new.values())
+
+
+def _add_mentions(document: Document, t: _Target) -> None:
+    entity = t.entity
+    if entity is None or not t.extra:
+        return
+    text = document.text
+    have = {(m.start, m.end) for m in entity.mentions}
+    for start, end in t.extra:
+        if (start, end) not in have:
+            entity.mentions.append(Mention(start=start, end=end, text=text[start:end]))
+    entity.mentions.sort(key=lambda m: m.start)
+
+
 # ------------------------------------------------------------------ context
 
 
 _LIST_GAP = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*")
+_LOCATIVE_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(LOCATIVE)) + r")\s+(?:the\s+)?$")
 _CONTAINER = re.compile(r",\s*((?:[A-Z][\w'’\-]*\.?)(?:\s+[A-Z][\w'’\-]*\.?)*)")
 
 
@@ -318,6 +419,7 @@ def _read_context(
         core, kind = _split_feature(name, features)
         if kind and core != name:
             t.hints[kind] += 2
+            t.name_hints.add(kind)
             t.hint_words.append(name[len(core) :].strip() or name[: len(name) - len(core)].strip())
     for start, end in t.spans:
         # after: "Tartus province", "Latakia, Hama, and Tartus provinces"
@@ -343,6 +445,8 @@ def _read_context(
             if kind and kind not in ("region", "city", "town"):
                 t.hints["settlement"] += 1
                 t.hint_words.append(f"{word} in")
+        if _LOCATIVE_BEFORE.search(text, max(0, start - 14), start):
+            t.locative += 1
         container = _container_after(text, end, gazetteer, aliases)
         if container:
             t.containers.append(container)
@@ -401,9 +505,6 @@ def _find_candidates(t: _Target, gazetteer: Gazetteer, aliases: AliasTable, feat
     matches: dict[str, Match] = {}
     for name in t.names:
         forms = [name]
-        core, _ = _split_feature(name, features)
-        if core != name:
-            forms.append(core)
         if name.upper() == name and len(name) > 4:  # "CHARLESTON" in a dateline
             forms.append(name.title())
         for form in forms:
@@ -411,10 +512,31 @@ def _find_candidates(t: _Target, gazetteer: Gazetteer, aliases: AliasTable, feat
                 old = matches.get(m.place.gid)
                 if old is None or _match_rank(m) > _match_rank(old):
                     matches[m.place.gid] = m
+    if not any(m.exact for m in matches.values()):
+        for name in t.names:  # "Khmeimim Air Base" -> "Khmeimim", the feature word kept as a hint
+            core, _ = _split_feature(name, features)
+            if core != name:
+                for m in _lookup_all(core, gazetteer, aliases):
+                    old = matches.get(m.place.gid)
+                    if old is None or _match_rank(m) > _match_rank(old):
+                        matches[m.place.gid] = m
+    if not any(m.exact for m in matches.values()):
+        for name in t.names:
+            # "Northeast Georgia", "Western Pennsylvania": the place it is part of
+            first, _, rest = name.partition(" ")
+            if first.lower() in DIRECTIONS and rest:
+                for m in _lookup_all(rest, gazetteer, aliases):
+                    if m.exact and m.place.kind in ("country", "region", "district"):
+                        matches.setdefault(m.place.gid, m)
     found = list(matches.values())
     if any(m.exact for m in found):
         found = [m for m in found if m.exact]
+    if "region" not in t.hints:  # a region named after its seat only with "province" & co.
+        found = [m for m in found if m.form != "seat"]
     found = [m for m in found if _allowed(t, m)]
+    for strict in t.name_hints & {"water", "area"}:
+        # "Neches River" is not the town of Neches: no candidate rather than a wrong one
+        found = [m for m in found if m.place.kind in HINT_ACCEPTS[strict]]
     t.candidates = [_Candidate(m, _prior(m, t)) for m in found]
 
 
@@ -425,18 +547,16 @@ def _match_rank(m: Match) -> tuple[bool, bool, bool]:
 def _allowed(t: _Target, m: Match) -> bool:
     """Which matches an entity's label lets through: care with ORG and NORP names."""
     p = m.place
-    if not m.exact and (p.kind in SETTLEMENTS and p.population < 5000):
-        return False  # a key match to a hamlet is noise
+    if not m.exact and p.kind not in BROAD and m.form != "alias" and p.population < KEY_MATCH_MIN_POPULATION:
+        return False  # a transliteration-key match to a small town is noise
     if t.label in PLACE_LABELS or t.label == "":
         return not (m.form == "demonym" and t.label == "FAC")
     if t.label == "NORP":
-        return m.form in ("demonym", "alias") or p.kind in ("country", "continent", "region")
-    # ORG: the name of a well-known place (Tartus, EU), not "Georgia Power"
-    return (
-        m.exact
-        and m.form != "demonym"
-        and (p.kind in BROAD or m.form == "alias" or p.population >= 100_000 or p.fcode == "PPLC")
-    )
+        return m.exact or m.form in ("demonym", "alias")
+    if t.label == "PERSON":
+        return m.exact and m.form != "demonym" and p.kind not in ("airport", "airbase")
+    # ORG: "Tartus", "EU", "Russian" (a one-word name); `_accepted` asks for more evidence
+    return m.exact and (m.form != "demonym" or " " not in t.names[0])
 
 
 def _prior(m: Match, t: _Target) -> float:
@@ -459,7 +579,7 @@ def _decide(targets: list[_Target]) -> None:
         for c in t.candidates:
             _local_evidence(t, c)
         _normalise(t)
-    for _ in range(2):  # the article's focus, from the other places' current beliefs
+    for _ in range(3):  # the article's focus, from the other places' current beliefs
         country_mass: dict[str, float] = defaultdict(float)
         region_mass: dict[str, float] = defaultdict(float)
         for t in targets:
@@ -548,6 +668,39 @@ def _normalise(t: _Target) -> None:
     exps = [math.exp(s - top) for s in scores]
     total = sum(exps)
     t.probs = [e / total for e in exps]
+
+
+# ------------------------------------------------------------------ acceptance
+
+
+def _has_evidence(t: _Target, best: _Candidate) -> bool:
+    """Context that says a name is a place here: "in X", "X, Ohio", or the article's region."""
+    return (
+        t.locative > 0
+        or "contained" in best.parts
+        or best.parts.get("focus_region", 0.0) >= 0.3
+        or best.parts.get("near", 0.0) >= 0.3
+    )
+
+
+def _accepted(t: _Target, best: _Candidate) -> bool:
+    """Names the NER did not call places need evidence: care with people and companies."""
+    place, form = best.place, best.match.form
+    if t.label in PLACE_LABELS or (t.label == "" and not t.nested):
+        return True
+    if t.label == "PERSON":  # "Jordan", "Clinton", "Madison": people first
+        return (
+            t.locative > 0 or "contained" in best.parts or (place.fcode == "PPLC" and " " not in t.names[0])
+        )
+    if place.kind in BROAD or place.kind == "district" or form in ("alias", "demonym"):
+        return True  # "Butler County Coroner": a county name is a place name
+    if t.nested:  # "Lee Academy", "Central Community Center": mostly not the town
+        return (
+            place.population >= 100_000
+            or "contained" in best.parts
+            or (place.population >= 10_000 and _has_evidence(t, best))
+        )
+    return place.population >= 100_000 or _has_evidence(t, best)
 
 
 # ------------------------------------------------------------------ output
