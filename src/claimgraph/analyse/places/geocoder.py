@@ -90,7 +90,7 @@ KIND_BASE = {
     "facility": 0.3,
 }
 FCODE_BONUS = {"PPLC": 0.8, "PPLA": 0.15, "PPLA2": 0.05}
-FORM_BONUS = {"name": 0.0, "alt": -0.1, "alias": 0.25, "demonym": 0.0, "seat": -0.7}
+FORM_BONUS = {"name": 0.0, "alt": -0.4, "alias": 0.25, "demonym": 0.0, "seat": -0.7}
 KEY_MATCH_PENALTY = -0.8
 KEY_MATCH_MIN_POPULATION = 50_000
 SETTLEMENTS = frozenset({"city", "town"})
@@ -198,6 +198,11 @@ W_NEAR = 1.0
 NEAR_KM = 300.0
 W_CONTAINED = 2.5
 W_HINT = 1.0
+W_OUTLET = 2.0
+# two-letter domains used as generic names rather than for their country
+GENERIC_TLDS = frozenset(
+    {"tv", "me", "io", "co", "fm", "ai", "ly", "cc", "ws", "to", "am", "gg", "la", "nu", "is"}
+)
 TEMPERATURE = 0.5
 
 
@@ -227,6 +232,7 @@ class _Target:
     name_hints: set[str] = field(default_factory=set)  # feature kinds written in the name itself
     locative: int = 0  # mentions after "in", "at", "near" ...
     nested: bool = False  # found inside another entity's name: "Athens Police Department"
+    person_like: bool = False  # a mention after a title (Mr., Sen.) or speaking: "Jackson said"
     hint_words: list[str] = field(default_factory=list)
     containers: list[tuple[str, Place]] = field(default_factory=list)
     candidates: list[_Candidate] = field(default_factory=list)
@@ -256,7 +262,7 @@ def run(document: Document) -> None:
         _read_context(document, t, features, gazetteer, aliases)
         _find_candidates(t, gazetteer, aliases, features)
     targets = [t for t in targets + nested + missed if t.candidates]
-    _decide(targets)
+    _decide(targets, _outlet_country(document.article.url, gazetteer))
     added = False
     for t in targets:
         best = t.best()
@@ -408,6 +414,7 @@ def _add_mentions(document: Document, t: _Target) -> None:
 
 _LIST_GAP = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*")
 _LOCATIVE_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(LOCATIVE)) + r")\s+(?:the\s+)?$")
+_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep|Gen|Col|Lt|Sgt|Judge|President|Coach)\.?\s+$")
 _CONTAINER = re.compile(r",\s*((?:[A-Z][\w'’\-]*\.?)(?:\s+[A-Z][\w'’\-]*\.?)*)")
 
 
@@ -447,9 +454,25 @@ def _read_context(
                 t.hint_words.append(f"{word} in")
         if _LOCATIVE_BEFORE.search(text, max(0, start - 14), start):
             t.locative += 1
+        if t.label == "PERSON" and (
+            _TITLE_BEFORE.search(text, max(0, start - 12), start) or _speaks(document, start, end)
+        ):
+            t.person_like = True
         container = _container_after(text, end, gazetteer, aliases)
         if container:
             t.containers.append(container)
+
+
+def _speaks(document: Document, start: int, end: int) -> bool:
+    """The subject of a speech or cognition verb: 'Jackson said'."""
+    span = document.doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    return (
+        root.dep_ in ("nsubj", "nsubjpass")
+        and root.head.lemma_.lower() in document.resources.lexicons.cue_verbs
+    )
 
 
 def _split_feature(name: str, features: dict[str, str]) -> tuple[str, str | None]:
@@ -574,7 +597,19 @@ def _prior(m: Match, t: _Target) -> float:
 # ------------------------------------------------------------------ decision
 
 
-def _decide(targets: list[_Target]) -> None:
+def _outlet_country(url: str | None, gazetteer: Gazetteer) -> str | None:
+    """The country of a news site's national domain: lfpress.ca is Canadian, sptimes.ru Russian."""
+    m = re.match(r"(?:[a-z]+://)?([^/:?#]+)", (url or "").lower())
+    if not m:
+        return None
+    tld = m.group(1).rsplit(".", 1)[-1]
+    if len(tld) != 2 or tld in GENERIC_TLDS:
+        return None
+    iso = "GB" if tld == "uk" else tld.upper()
+    return iso if gazetteer.country(iso) is not None else None
+
+
+def _decide(targets: list[_Target], outlet_country: str | None = None) -> None:
     for t in targets:
         for c in t.candidates:
             _local_evidence(t, c)
@@ -582,6 +617,8 @@ def _decide(targets: list[_Target]) -> None:
     for _ in range(3):  # the article's focus, from the other places' current beliefs
         country_mass: dict[str, float] = defaultdict(float)
         region_mass: dict[str, float] = defaultdict(float)
+        if outlet_country:  # the outlet's country counts as a few places of the article
+            country_mass[outlet_country] += W_OUTLET
         for t in targets:
             for c, p in zip(t.candidates, t.probs, strict=True):
                 if c.place.country:
@@ -591,7 +628,7 @@ def _decide(targets: list[_Target]) -> None:
                 ):
                     region_mass[c.place.region_key] += p
         anchors = [(t, t.best()) for t in targets]
-        total = max(1, len(targets) - 1)
+        total = max(1, len(targets) - 1) + (W_OUTLET if outlet_country else 0)
         for t in targets:
             own_c: dict[str, float] = defaultdict(float)
             own_r: dict[str, float] = defaultdict(float)
@@ -689,9 +726,9 @@ def _accepted(t: _Target, best: _Candidate) -> bool:
     if t.label in PLACE_LABELS or (t.label == "" and not t.nested):
         return True
     if t.label == "PERSON":  # "Jordan", "Clinton", "Madison": people first
-        return (
-            t.locative > 0 or "contained" in best.parts or (place.fcode == "PPLC" and " " not in t.names[0])
-        )
+        if t.locative > 0 or "contained" in best.parts or (place.fcode == "PPLC" and " " not in t.names[0]):
+            return True
+        return not t.person_like and place.population >= 1000 and _has_evidence(t, best)
     if place.kind in BROAD or place.kind == "district" or form in ("alias", "demonym"):
         return True  # "Butler County Coroner": a county name is a place name
     if t.nested:  # "Lee Academy", "Central Community Center": mostly not the town
