@@ -199,6 +199,7 @@ NEAR_KM = 300.0
 W_CONTAINED = 2.5
 W_HINT = 1.0
 W_OUTLET = 2.0
+WEAK_WEIGHT = 0.3
 # two-letter domains used as generic names rather than for their country
 GENERIC_TLDS = frozenset(
     {"tv", "me", "io", "co", "fm", "ai", "ly", "cc", "ws", "to", "am", "gg", "la", "nu", "is"}
@@ -620,23 +621,24 @@ def _decide(targets: list[_Target], outlet_country: str | None = None) -> None:
         if outlet_country:  # the outlet's country counts as a few places of the article
             country_mass[outlet_country] += W_OUTLET
         for t in targets:
+            w = _weight(t)
             for c, p in zip(t.candidates, t.probs, strict=True):
                 if c.place.country:
-                    country_mass[c.place.country] += p
-                if (c.place.region_key and c.place.kind != "region") or (
-                    c.place.kind == "region" and c.place.region_key
-                ):
-                    region_mass[c.place.region_key] += p
+                    country_mass[c.place.country] += w * p
+                if c.place.region_key:
+                    region_mass[c.place.region_key] += w * p
         anchors = [(t, t.best()) for t in targets]
-        total = max(1, len(targets) - 1) + (W_OUTLET if outlet_country else 0)
+        mass = sum(_weight(t) for t in targets) + (W_OUTLET if outlet_country else 0)
         for t in targets:
+            w = _weight(t)
+            total = max(1.0, mass - w)
             own_c: dict[str, float] = defaultdict(float)
             own_r: dict[str, float] = defaultdict(float)
             for c, p in zip(t.candidates, t.probs, strict=True):
                 if c.place.country:
-                    own_c[c.place.country] += p
+                    own_c[c.place.country] += w * p
                 if c.place.region_key:
-                    own_r[c.place.region_key] += p
+                    own_r[c.place.region_key] += w * p
             for c in t.candidates:
                 cc, rk = c.place.country, c.place.region_key
                 share_c = (country_mass[cc] - own_c[cc]) / total if cc else 0.0
@@ -647,6 +649,14 @@ def _decide(targets: list[_Target], outlet_country: str | None = None) -> None:
                 c.notes["focus_region"] = f"article focus: {share_r:.0%} of the other places in {rk}"
                 c.parts["near"] = _nearness(t, c, anchors)
             _normalise(t)
+
+
+def _weight(t: _Target) -> float:
+    """How much a target speaks for the article's focus: names the NER called
+    places fully, names found another way (ORG, PERSON, inside other names) less."""
+    if t.label in PLACE_LABELS or t.label == "NORP" or (t.label == "" and not t.nested):
+        return 1.0
+    return WEAK_WEIGHT
 
 
 def _local_evidence(t: _Target, c: _Candidate) -> None:
