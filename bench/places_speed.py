@@ -28,9 +28,9 @@ def rss():
     for line in open('/proc/self/status'):
         if line.startswith('VmRSS:'):
             return int(line.split()[1]) / 1024
+from claimgraph.analyse.places import gazetteer, aliases  # imports spaCy: not the gazetteer's cost
 before = rss()
 t = time.perf_counter()
-from claimgraph.analyse.places import gazetteer, aliases
 g = gazetteer.load()
 aliases.load_aliases()
 g.lookup('Damascus')
@@ -42,7 +42,8 @@ print(json.dumps({'seconds': took, 'rss_growth_mb': rss() - before, 'rss_mb': rs
 
 def load_probe() -> dict:
     gazetteer_ready = subprocess.run(
-        [sys.executable, "-c", "from claimgraph.analyse.places import gazetteer; gazetteer.load()"], check=True
+        [sys.executable, "-c", "from claimgraph.analyse.places import gazetteer; gazetteer.load()"],
+        check=True,
     )
     del gazetteer_ready
     out = subprocess.run([sys.executable, "-c", LOAD_PROBE], check=True, capture_output=True, text=True)
@@ -57,7 +58,11 @@ def stage_share(corpus: Path, docs: int, runs: int) -> dict:
     timings: dict[str, float] = {}
 
     def timed(stage):
-        name = stage.__module__.rsplit(".", 1)[-1] if stage.__module__ != "claimgraph.analyse.places.geocoder" else "places"
+        name = (
+            stage.__module__.rsplit(".", 1)[-1]
+            if stage.__module__ != "claimgraph.analyse.places.geocoder"
+            else "places"
+        )
 
         def run(document):
             t = time.perf_counter()
@@ -98,16 +103,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args(argv)
     load = load_probe()
-    print(f"gazetteer load: {load['seconds']:.3f} s, +{load['rss_growth_mb']:.1f} MB resident "
-          f"(process {load['rss_mb']:.0f} MB); index {load['size_mb']:.1f} MB at {load['path']}")
+    print(
+        f"gazetteer load: {load['seconds']:.3f} s, +{load['rss_growth_mb']:.1f} MB resident "
+        f"(process {load['rss_mb']:.0f} MB); index {load['size_mb']:.1f} MB at {load['path']}"
+    )
     print(f"gazetteer contents: {load['counts']}")
     if not args.corpus.exists():
         print(f"{args.corpus}: not found, stage timing skipped")
         return 0
     share = stage_share(args.corpus, args.docs, args.runs)
-    print(f"places stage: {share['places_share_median']:.1%} of the analysis time (median of {share['runs']} runs "
-          f"over {share['docs']} docs, {share['words']:,} words; "
-          f"{share['places_ms_per_doc']:.1f} ms/doc; whole analysis {share['analysis_s_median']:.1f} s)")
+    print(
+        f"places stage: {share['places_share_median']:.1%} of the analysis time (median of {share['runs']} runs "
+        f"over {share['docs']} docs, {share['words']:,} words; "
+        f"{share['places_ms_per_doc']:.1f} ms/doc; whole analysis {share['analysis_s_median']:.1f} s)"
+    )
     print(json.dumps({"load": load, "stage": share}))
     return 0
 

@@ -27,6 +27,7 @@ error names the command above.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import importlib.util
 import json
@@ -39,7 +40,7 @@ import sys
 import tempfile
 import time
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -52,7 +53,7 @@ from claimgraph.errors import ResourceError
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the build's rules change: an older file is rebuilt.
-VERSION = "3"
+VERSION = "4"
 ENV_PATH = "CLAIMGRAPH_GAZETTEER"
 REBUILD_COMMAND = "python -m claimgraph.analyse.places build"
 DATA = Path(str(resources.files("claimgraph.lexicons"))) / "places"
@@ -202,6 +203,36 @@ def _read_tsv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         yield number, dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=False))
 
 
+def _airport_subdivisions(
+    cells: dict[tuple[str, int, int], list[tuple[float, float, str]]],
+) -> dict[tuple[str, str], list[str]]:
+    """Names of first-level regions: airportsdata names each airport's subdivision
+    ("Ontario", "Dagestan", "Latakia"); the towns nearest its airports say which
+    GeoNames region code that name belongs to (a majority vote)."""
+    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    with _site_packages_file("airportsdata", "airports.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            cc, subd = row["country"], row["subd"].strip()
+            if not cc or not subd or not _is_latin(subd):
+                continue
+            lat, lon = float(row["lat"]), float(row["lon"])
+            best, code = 1e9, None
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    for clat, clon, a1 in cells.get((cc, math.floor(lat) + dy, math.floor(lon) + dx), ()):
+                        d = (clat - lat) ** 2 + ((clon - lon) * math.cos(math.radians(lat))) ** 2
+                        if d < best:
+                            best, code = d, a1
+            if code:
+                votes[(cc, subd)][code] += 1
+    out: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for (cc, subd), counter in votes.items():
+        code, n = counter.most_common(1)[0]
+        if n / sum(counter.values()) >= 0.6:  # a split vote is no evidence
+            out[(cc, code)].append(subd)
+    return out
+
+
 class _Builder:
     def __init__(self, db: sqlite3.Connection):
         self.db = db
@@ -296,6 +327,7 @@ def _build_into(b: _Builder) -> dict[str, int]:
     county_points: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
     region_pop: dict[tuple[str, str], int] = defaultdict(int)
     county_pop: dict[tuple[str, str, str], int] = defaultdict(int)
+    region_cells: dict[tuple[str, int, int], list[tuple[float, float, str]]] = defaultdict(list)
     seats: dict[tuple[str, str], tuple[int, str]] = {}
     city_names: dict[str, list[tuple[int, str, str]]] = defaultdict(list)  # plain -> (pop, cc, admin1)
     for c in cities.values():
@@ -318,6 +350,7 @@ def _build_into(b: _Builder) -> dict[str, int]:
             region_pop[(cc, a1)] += pop
             if fcode == "PPLA" and pop >= seats.get((cc, a1), (-1, ""))[0]:
                 seats[(cc, a1)] = (pop, c["name"])
+            region_cells[(cc, math.floor(lat), math.floor(lon))].append((lat, lon, a1))
             if cc == "US" and a2:
                 county_points[(cc, a1, a2)].append((lat, lon))
                 county_pop[(cc, a1, a2)] += pop
@@ -382,6 +415,8 @@ def _build_into(b: _Builder) -> dict[str, int]:
             if hits:
                 _, _, a1 = max(hits)
                 region_names[(iso, a1)].append((province, "alt"))
+    for (cc, a1), subds in _airport_subdivisions(region_cells).items():
+        region_names[(cc, a1)].extend((name, "alt") for name in subds)
     for (cc, a1), points in region_points.items():
         names = region_names.get((cc, a1))
         if not names:
@@ -438,8 +473,6 @@ def _build_into(b: _Builder) -> dict[str, int]:
         counts["continents"] += 1
 
     # airports and airfields
-    import csv
-
     with _site_packages_file("airportsdata", "airports.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             name = row["name"]
