@@ -113,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     share = stage_share(args.corpus, args.docs, args.runs)
     print(
-        f"places stage: {share['places_share_median']:.1%} of the analysis time (median of {share['runs']} runs "
+        f"places stage: {share['places_share_median']:.1%} of the analysis time "
+        f"(median of {share['runs']} runs "
         f"over {share['docs']} docs, {share['words']:,} words; "
         f"{share['places_ms_per_doc']:.1f} ms/doc; whole analysis {share['analysis_s_median']:.1f} s)"
     )
