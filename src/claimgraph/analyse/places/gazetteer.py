@@ -53,7 +53,7 @@ from claimgraph.errors import ResourceError
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the build's rules change: an older file is rebuilt.
-VERSION = "4"
+VERSION = "5"
 ENV_PATH = "CLAIMGRAPH_GAZETTEER"
 REBUILD_COMMAND = "python -m claimgraph.analyse.places build"
 DATA = Path(str(resources.files("claimgraph.lexicons"))) / "places"
@@ -90,7 +90,7 @@ class Match:
     """A place a surface form may name, and how the name matched."""
 
     place: Place
-    form: str  # 'name' (its main name), 'alt' (another name), 'demonym', 'seat', 'abbr'
+    form: str  # 'name' (its main name), 'alt' (another name), 'demonym', 'seat', 'subd', 'alias'
     exact: bool  # plain-text match rather than transliteration key
 
 
@@ -416,7 +416,7 @@ def _build_into(b: _Builder) -> dict[str, int]:
                 _, _, a1 = max(hits)
                 region_names[(iso, a1)].append((province, "alt"))
     for (cc, a1), subds in _airport_subdivisions(region_cells).items():
-        region_names[(cc, a1)].extend((name, "alt") for name in subds)
+        region_names[(cc, a1)].extend((name, "subd") for name in subds)
     for (cc, a1), points in region_points.items():
         names = region_names.get((cc, a1))
         if not names:

@@ -90,7 +90,7 @@ KIND_BASE = {
     "facility": 0.3,
 }
 FCODE_BONUS = {"PPLC": 0.8, "PPLA": 0.15, "PPLA2": 0.05}
-FORM_BONUS = {"name": 0.0, "alt": -0.4, "alias": 0.25, "demonym": 0.0, "seat": -0.7}
+FORM_BONUS = {"name": 0.0, "alt": -0.4, "alias": 0.25, "demonym": 0.0, "seat": -0.7, "subd": -0.2}
 KEY_MATCH_PENALTY = -0.8
 KEY_MATCH_MIN_POPULATION = 50_000
 SETTLEMENTS = frozenset({"city", "town"})
@@ -557,6 +557,9 @@ def _find_candidates(t: _Target, gazetteer: Gazetteer, aliases: AliasTable, feat
         found = [m for m in found if m.exact]
     if "region" not in t.hints:  # a region named after its seat only with "province" & co.
         found = [m for m in found if m.form != "seat"]
+        # a region named only by airport data ("Gaza" in Mozambique) yields to any other place
+        if any(m.form != "subd" for m in found):
+            found = [m for m in found if m.form != "subd"]
     found = [m for m in found if _allowed(t, m)]
     for strict in t.name_hints & {"water", "area"}:
         # "Neches River" is not the town of Neches: no candidate rather than a wrong one
