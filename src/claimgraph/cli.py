@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("schema", help="print the JSON Schema of the analysis")
+    gaz = sub.add_parser("gazetteer", help="build or query the offline gazetteer index")
+    gaz.add_argument("action", choices=("build", "lookup"), help="build [PATH], or lookup NAME")
+    gaz.add_argument("arg", nargs="?", metavar="PATH|NAME")
     return parser
 
 
@@ -66,6 +69,12 @@ def main(argv: list[str] | None = None) -> int:
 
             print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
             return EXIT_OK
+        if args.command == "gazetteer":
+            from claimgraph.analyse.places.gazetteer import main as gazetteer_main
+
+            if args.action == "lookup" and not args.arg:
+                raise UsageError("gazetteer lookup needs a NAME")
+            return gazetteer_main([args.action, *([args.arg] if args.arg else [])])
         return analyze_command(args)
     except ClaimgraphError as exc:
         _fail(str(exc))

@@ -55,7 +55,7 @@ log = logging.getLogger(__name__)
 # Bump when the schema or the build's rules change: an older file is rebuilt.
 VERSION = "5"
 ENV_PATH = "CLAIMGRAPH_GAZETTEER"
-REBUILD_COMMAND = "python -m claimgraph.analyse.places build"
+REBUILD_COMMAND = "claimgraph gazetteer build"
 DATA = Path(str(resources.files("claimgraph.lexicons"))) / "places"
 
 # Alternate names of small places are mostly other languages' spellings that
