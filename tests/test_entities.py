@@ -90,3 +90,9 @@ def test_generic_sources_stay_unresolved(analyse):
     a = analyse("Sources said the talks had collapsed. Some analysts believe the truce will hold.")
     assert len(a.claims) == 2
     assert all(c.source is not None and c.source.entity is None for c in a.claims)
+
+
+def test_acronym_mentions_say_so(analyse):
+    a = analyse("The Harbour Authority of Marvenna (HAM) closed the port. HAM gave no reason.")
+    authority = entity_with(a, "HAM")
+    assert [m.kind for m in authority.mentions if m.text == "HAM"] == ["acronym", "acronym"]

@@ -288,6 +288,9 @@ def _propagate(document: Document, clusters: list[_Cluster]) -> None:
 def _emit(document: Document, clusters: list[_Cluster]) -> None:
     for c in clusters:
         c.mentions.sort(key=lambda m: m.start)
+        for m in c.mentions:
+            if m.text in c.acronyms:
+                m.kind = "acronym"
     clusters.sort(key=lambda c: c.mentions[0].start)
     for c in clusters:
         names = [n for n in c.names if n not in c.acronyms] or c.names
