@@ -112,9 +112,7 @@ def test_hmeimim_and_khmeimim_are_one_place(analyzer):
         analyzer,
         "Jets took off from Khmeimim Air Base. Later, officials said Hmeimim would stay open.",
     )
-    ids = {
-        e.geo.gazetteer_id for e in a.entities if e.geo and ("meimim" in e.name or "meimim" in str(e.aliases))
-    }
+    ids = {e.geo.gazetteer_id for e in a.entities if e.geo and ("meimim" in e.name or "meimim" in str(e.aliases))}
     assert len(ids) == 1
 
 
@@ -184,3 +182,56 @@ def test_sample_article_places_within_tolerance(analyzer):
 
 def test_distance_is_haversine():
     assert math.isclose(gazetteer.distance_km(0, 0, 0, 1), 111.19, rel_tol=1e-3)
+
+
+# ------------------------------------------------------------------ the outlet's home
+
+
+def test_domain_names_the_outlets_home_town(gaz):
+    from claimgraph.analyse.places.geocoder import _home_names, _outlet
+
+    assert _home_names(("columbuslocalnews",), gaz) == ("columbus",)
+    assert _home_names(("richmondandtwickenhamtimes",), gaz) == ("richmond", "twickenham")
+    assert _home_names(("dailypostathenian",), gaz) == ()  # not wholly places and newspaper words
+    assert _home_names(("haaretz",), gaz) == ()
+    country, homes = _outlet("http://columbuslocalnews.com/articles/1.html", gaz)
+    assert country == "US" and [h.names[0] for h in homes] == ["columbus"]  # a .com local paper
+    assert [h.names[0] for h in _outlet("http://www.parisbeacon.com/1", gaz)[1]] == ["paris"]
+    assert _outlet("http://lfpress.ca/news/1", gaz)[0] == "CA"
+
+
+def test_outlet_home_picks_the_local_namesake(analyzer):
+    text = "The Dublin City Council approved the budget on Monday. Dublin residents can comment until May."
+    a = analyzer.analyze(Article(text=text))
+    assert place(a, "Dublin").geo.country == "IE"
+    b = analyzer.analyze(Article(text=text, url="http://columbuslocalnews.com/articles/2009/03/18/dublin"))
+    dublin = place(b, "Dublin").geo
+    assert dublin.country == "US" and km((dublin.lat, dublin.lon), (40.10, -83.11)) < 50  # Dublin, Ohio
+
+
+def test_national_domain_prefers_its_own_towns(analyzer):
+    text = "The London city council voted on the new transit plan on Tuesday."
+    assert place(analyzer.analyze(Article(text=text)), "London").geo.country == "GB"
+    a = analyzer.analyze(Article(text=text, url="http://lfpress.ca/newsstand/News/Local/1"))
+    assert place(a, "London").geo.country == "CA"
+
+
+def test_town_and_county_that_fit_together(analyzer):
+    a = analyse(analyzer, "Paris and Henry County are rich in both history and art, the director said.")
+    paris = place(a, "Paris").geo
+    assert paris.country == "US" and km((paris.lat, paris.lon), (36.30, -88.33)) < 30  # Paris, Tennessee
+    county = place(a, "Henry County").geo
+    assert county.gazetteer_id.startswith("admin2:US.TN.")
+
+
+def test_large_region_sits_at_its_geonames_point(analyzer):
+    a = analyse(analyzer, "Schools across Ontario will stay closed until the end of the month.")
+    ontario = place(a, "Ontario").geo
+    assert ontario.kind == "region" and ontario.country == "CA"
+    assert km((ontario.lat, ontario.lon), (49.25, -84.50)) < 50
+
+
+def test_an_acronym_defined_in_the_text_is_not_a_town(analyzer):
+    a = analyse(analyzer, "Ukraine's Defence Intelligence Directorate (HUR) said the ships left. HUR gave no evidence.")
+    hur = next(e for e in a.entities if any(m.text == "HUR" for m in e.mentions))
+    assert hur.geo is None and hur.type == "ORG"

