@@ -235,3 +235,15 @@ def test_an_acronym_defined_in_the_text_is_not_a_town(analyzer):
     a = analyse(analyzer, "Ukraine's Defence Intelligence Directorate (HUR) said the ships left. HUR gave no evidence.")
     hur = next(e for e in a.entities if any(m.text == "HUR" for m in e.mentions))
     assert hur.geo is None and hur.type == "ORG"
+
+
+def test_a_state_after_a_direction_word_inside_a_name_is_placed(analyzer):
+    a = analyse(analyzer, "She studied at Northeast Texas Community College before moving to Dallas.")
+    texas = next(e for e in a.entities if any(m.text == "Texas" for m in e.mentions) and e.geo)
+    assert texas.geo.country == "US"
+
+
+def test_a_country_the_ner_calls_a_product_is_still_placed(analyzer):
+    a = analyse(analyzer, "The ship docked in Cyprus, where its cargo was seized. Cyprus protested to Syria.")
+    cyprus = place(a, "Cyprus")
+    assert cyprus.geo is not None and cyprus.geo.country == "CY"

@@ -36,7 +36,7 @@ from claimgraph.analyse.places.gazetteer import Gazetteer, Match, Place, distanc
 from claimgraph.model import Entity, Geo, Mention
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-MAYBE_LABELS = frozenset({"NORP", "ORG", "PERSON"})
+MAYBE_LABELS = frozenset({"NORP", "ORG", "PERSON", "PRODUCT"})  # the NER calls some countries PRODUCT
 DIRECTIONS = frozenset(
     [
         "north",
@@ -468,7 +468,9 @@ def _nested_names(
             for i, w in enumerate(words):
                 if not w.group()[:1].isupper():
                     continue
-                if i > 0 and words[i - 1].group() not in _JOINERS:
+                # the head of the name, after "of" and the like, or after a direction
+                # word: "East Texas Community College", "Association of Western Pennsylvania"
+                if i > 0 and words[i - 1].group() not in _JOINERS and words[i - 1].group().lower() not in DIRECTIONS:
                     continue
                 hit = None
                 for j in range(min(len(words), i + 4), i, -1):
