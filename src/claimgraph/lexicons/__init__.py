@@ -8,6 +8,7 @@ line number.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -18,13 +19,12 @@ from claimgraph.errors import ResourceError
 HERE = Path(str(resources.files(__package__)))
 
 
-def load_table(name: str, folder: Path = HERE) -> list[dict[str, str]]:
-    path = folder / name
+def iter_table(path: Path) -> Iterator[tuple[int, list[str], list[str]]]:
+    """(line number, column names, cells) for each data line of a TSV file."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError:
         raise ResourceError(f"lexicon {path} is missing") from None
-    rows: list[dict[str, str]] = []
     columns: list[str] | None = None
     for number, line in enumerate(lines, start=1):
         if not line.strip() or line.startswith("#"):
@@ -33,9 +33,21 @@ def load_table(name: str, folder: Path = HERE) -> list[dict[str, str]]:
         if columns is None:
             columns = cells
             continue
+        yield number, columns, cells
+
+
+def as_row(columns: list[str], cells: list[str]) -> dict[str, str]:
+    """Cells by column name; missing trailing cells are empty."""
+    return dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=False))
+
+
+def load_table(name: str, folder: Path = HERE) -> list[dict[str, str]]:
+    path = folder / name
+    rows: list[dict[str, str]] = []
+    for number, columns, cells in iter_table(path):
         if len(cells) > len(columns) or not cells[0]:
             raise ResourceError(f"{path}:{number}: expected {len(columns)} tab-separated columns")
-        rows.append(dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=True)))
+        rows.append(as_row(columns, cells))
     return rows
 
 

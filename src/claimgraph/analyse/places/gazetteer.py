@@ -49,6 +49,7 @@ from pathlib import Path
 
 from claimgraph.analyse.translit import name_key, plain
 from claimgraph.errors import ResourceError
+from claimgraph.lexicons import as_row, iter_table
 
 log = logging.getLogger(__name__)
 
@@ -191,15 +192,8 @@ def _countryinfo() -> dict[str, dict]:
 
 def _read_tsv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows of a '#'-commented TSV with a header line, with their line numbers."""
-    columns = None
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = [c.strip() for c in line.split("\t")]
-        if columns is None:
-            columns = cells
-            continue
-        yield number, dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=False))
+    for number, columns, cells in iter_table(path):
+        yield number, as_row(columns, cells)
 
 
 def _airport_subdivisions(
