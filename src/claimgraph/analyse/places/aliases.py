@@ -17,6 +17,8 @@ from pathlib import Path
 
 from claimgraph.analyse.places.gazetteer import DATA, MIN_KEY_LETTERS, Gazetteer, Match, Place
 from claimgraph.analyse.translit import name_key, plain
+from claimgraph.errors import ResourceError
+from claimgraph.lexicons import iter_table
 
 log = logging.getLogger(__name__)
 
@@ -109,21 +111,14 @@ def resolve(alias: Alias, gazetteer: Gazetteer) -> Place | None:
 def parse_file(path: Path, table: AliasTable) -> None:
     """Add the entries of one alias file to `table`; bad lines go to `table.problems`."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
+        rows = list(iter_table(path))
+    except (ResourceError, UnicodeDecodeError) as exc:
         table.problems.append(f"{path}: cannot read ({exc})")
         return
-    header_seen = False
-    for number, line in enumerate(lines, start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = [c.strip() for c in line.split("\t")]
-        if not header_seen:
-            header_seen = True
-            if tuple(cells[: len(COLUMNS)]) != COLUMNS:
-                table.problems.append(f"{path}:{number}: header must be {' '.join(COLUMNS)} (tab-separated)")
-                return
-            continue
+    for number, columns, cells in rows:
+        if tuple(columns[: len(COLUMNS)]) != COLUMNS:
+            table.problems.append(f"{path}: header must be {' '.join(COLUMNS)} (tab-separated)")
+            return
         problem = _check(cells)
         if problem:
             table.problems.append(f"{path}:{number}: {problem}")
