@@ -19,8 +19,25 @@ from claimgraph.model import Analysis, Event
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-PLOVER = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
-          "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "OTHER"}
+PLOVER = {
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+    "OTHER",
+}
 
 
 @pytest.fixture(scope="module")
@@ -250,10 +267,17 @@ GOLD = SHARED / "gold" / "syria-withdrawal.gold.json"
 @pytest.mark.skipif(not GOLD.exists(), reason="shared gold not present")
 def test_sample_floors():
     score = SHARED / "eval" / "score.py"
-    run = (f"PYTHONPATH={ROOT / 'src'} {sys.executable} -m claimgraph.cli analyze {{text}} "
-           "--published {published} --format json")
-    out = subprocess.run([sys.executable, str(score), str(GOLD), "--run", run, "--json"],
-                         capture_output=True, text=True, timeout=300, check=True)
+    run = (
+        f"PYTHONPATH={ROOT / 'src'} {sys.executable} -m claimgraph.cli analyze {{text}} "
+        "--published {published} --format json"
+    )
+    out = subprocess.run(
+        [sys.executable, str(score), str(GOLD), "--run", run, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     metrics = json.loads(out.stdout)
     metrics = metrics.get("metrics", metrics)
     assert metrics["events.recall"] >= 0.85

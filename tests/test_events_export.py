@@ -16,8 +16,14 @@ TEXT = "Rebels captured Homs. If Turkey invaded, NATO would respond."
 
 def _entity(eid: str, name: str, type_: str, geo: Geo | None = None) -> Entity:
     start = TEXT.index(name)
-    return Entity(id=eid, type=type_, name=name, key=name.lower(),
-                  mentions=[Mention(start=start, end=start + len(name), text=name)], geo=geo)
+    return Entity(
+        id=eid,
+        type=type_,
+        name=name,
+        key=name.lower(),
+        mentions=[Mention(start=start, end=start + len(name), text=name)],
+        geo=geo,
+    )
 
 
 def _span(word: str) -> Span:
@@ -29,13 +35,31 @@ def _span(word: str) -> Span:
 def analysis() -> Analysis:
     homs = Geo(lat=34.73, lon=36.71, kind="city")
     return Analysis(
-        id="a1", url="https://example.org/a1", published=date(2024, 3, 1), model="test", text=TEXT,
+        id="a1",
+        url="https://example.org/a1",
+        published=date(2024, 3, 1),
+        model="test",
+        text=TEXT,
         entities=[_entity("e1", "Rebels", "ORG"), _entity("e2", "Homs", "GPE", homs), _entity("e3", "Turkey", "GPE")],
         events=[
-            Event(id="ev1", type="ASSAULT", trigger=_span("captured"), actor="e1", target="e2", location="e2",
-                  time="2024-02-28"),
-            Event(id="ev2", type="ASSAULT", trigger=_span("invaded"), actor="e3", status="hypothetical",
-                  time="2024", inherited=["time"]),
+            Event(
+                id="ev1",
+                type="ASSAULT",
+                trigger=_span("captured"),
+                actor="e1",
+                target="e2",
+                location="e2",
+                time="2024-02-28",
+            ),
+            Event(
+                id="ev2",
+                type="ASSAULT",
+                trigger=_span("invaded"),
+                actor="e3",
+                status="hypothetical",
+                time="2024",
+                inherited=["time"],
+            ),
         ],
     )
 
@@ -44,7 +68,8 @@ def test_plover_columns_and_values(analysis):
     rows = plover_rows(analysis)
     assert list(rows[0]) == list(PLOVER_COLUMNS)
     assert PLOVER_COLUMNS[:3] == ("id", "date", "time") and PLOVER_COLUMNS.index("event") < PLOVER_COLUMNS.index(
-        "event_loc") < PLOVER_COLUMNS.index("quad_code")
+        "event_loc"
+    ) < PLOVER_COLUMNS.index("quad_code")
     first = rows[0]
     assert first["id"] == "a1:ev1" and first["date"] == "2024-02-28"
     assert (first["source"], first["recipient"], first["event_loc"]) == ("Rebels", "Homs", "Homs")

@@ -47,8 +47,9 @@ def check_spans(an: Analysis, rel: Relation) -> None:
 
 
 def test_explicit_contrast_kept(analyzer):
-    an = analyse(analyzer, "Reports indicate that the minister left. "
-                           "Contrary to these reports, aides claim he stayed home.")
+    an = analyse(
+        analyzer, "Reports indicate that the minister left. Contrary to these reports, aides claim he stayed home."
+    )
     rels = between(an, "the minister left", "he stayed home")
     assert [r.type for r in rels] == ["contradicts"]
     assert rels[0].cue is not None and rels[0].cue.text.startswith("Contrary to")
@@ -78,24 +79,30 @@ def test_denial(analyzer):
 
 
 def test_opposite_polarity(analyzer):
-    an = analyse(analyzer, "The ministry said Iran withdrew from the deal. "
-                           "Tehran said Iran did not withdraw from the deal.")
+    an = analyse(
+        analyzer, "The ministry said Iran withdrew from the deal. Tehran said Iran did not withdraw from the deal."
+    )
     rels = between(an, "Iran withdrew", "did not withdraw")
     assert [r.type for r in rels] == ["contradicts"]
     assert "polarity" in rels[0].reason
 
 
 def test_conflicting_numbers(analyzer):
-    an = analyse(analyzer, "Local officials said 20 people were killed in the attack. "
-                           "The army said 45 people were killed in the attack.")
+    an = analyse(
+        analyzer,
+        "Local officials said 20 people were killed in the attack. The army said 45 people were killed in the attack.",
+    )
     rels = between(an, "20 people", "45 people")
     assert [r.type for r in rels] == ["contradicts"]
     assert "20 people" in rels[0].reason and "45 people" in rels[0].reason
 
 
 def test_compatible_numbers_do_not_contradict(analyzer):
-    an = analyse(analyzer, "Local officials said at least 20 people were killed in the attack. "
-                           "Hospital staff said 25 people were killed in the attack.")
+    an = analyse(
+        analyzer,
+        "Local officials said at least 20 people were killed in the attack. "
+        "Hospital staff said 25 people were killed in the attack.",
+    )
     assert not [r for r in an.relations if r.type == "contradicts"]
 
 
@@ -103,16 +110,22 @@ def test_compatible_numbers_do_not_contradict(analyzer):
 
 
 def test_supports_same_event_different_sources(analyzer):
-    an = analyse(analyzer, "Officials said Russia withdrew its troops from Kabul on Monday. "
-                           "Russia withdrew its troops from Kabul, a HUR spokesman said.")
+    an = analyse(
+        analyzer,
+        "Officials said Russia withdrew its troops from Kabul on Monday. "
+        "Russia withdrew its troops from Kabul, a HUR spokesman said.",
+    )
     rels = between(an, "from Kabul on Monday", "Russia withdrew its troops from Kabul")
     assert [r.type for r in rels] == ["supports"]  # same event, compatible details: never contradicts
     check_spans(an, rels[0])
 
 
 def test_elaborates_same_source(analyzer):
-    an = analyse(analyzer, "The ministry said Iran withdrew its forces. "
-                           "The ministry added that Iran evacuated its embassy in Baghdad on Friday.")
+    an = analyse(
+        analyzer,
+        "The ministry said Iran withdrew its forces. "
+        "The ministry added that Iran evacuated its embassy in Baghdad on Friday.",
+    )
     rels = between(an, "withdrew its forces", "evacuated its embassy")
     assert [r.type for r in rels] == ["elaborates"]
 
@@ -126,8 +139,10 @@ def test_different_people_are_not_related(analyzer):
 
 
 def test_different_places_do_not_support(analyzer):
-    an = analyse(analyzer, "Officials said Russia withdrew its troops from Kabul. "
-                           "HUR said Russia withdrew its troops from Baghdad.")
+    an = analyse(
+        analyzer,
+        "Officials said Russia withdrew its troops from Kabul. HUR said Russia withdrew its troops from Baghdad.",
+    )
     assert an.relations == []
 
 

@@ -20,8 +20,23 @@ from claimgraph.analyse.times.lexicon import load
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SHARED = ROOT.parent / "shared"
-TOPICS = {"relative", "yearless", "anchored", "absolute", "time", "decade", "quarter", "season", "modified",
-          "duration", "set", "holiday", "no-publication", "not-a-time", "bad-input"}
+TOPICS = {
+    "relative",
+    "yearless",
+    "anchored",
+    "absolute",
+    "time",
+    "decade",
+    "quarter",
+    "season",
+    "modified",
+    "duration",
+    "set",
+    "holiday",
+    "no-publication",
+    "not-a-time",
+    "bad-input",
+}
 
 
 def table() -> list[dict[str, str]]:
@@ -57,7 +72,7 @@ def test_expression(row: dict[str, str], nlp) -> None:
         return
     assert len(found) == 1, f"expected one time over {row['expression']!r}, got {found}"
     t = found[0]
-    assert text[t.start:t.end] == row["expression"]
+    assert text[t.start : t.end] == row["expression"]
     assert t.type == row["type"]
     assert t.value == (None if row["value"] == "-" else row["value"])
     if row["topic"] == "no-publication":
@@ -79,9 +94,40 @@ def test_relative_without_publication_is_flagged_not_guessed() -> None:
 
 def test_garbage_never_crashes() -> None:
     rng = random.Random(7)
-    words = ["31", "February", "the", "45th", "of", "May", "99999", "year", "ago", "last", "next", "Monday",
-             "0", "00:99", "p.m.", "1/0/0", "Q9", "quarter", "-", "mid-", "'00s", "century", "9999",
-             "twenty", "thousand", "hundred", "years", "later", "2024-02-30", "fiscal", "Easter", "on"]
+    words = [
+        "31",
+        "February",
+        "the",
+        "45th",
+        "of",
+        "May",
+        "99999",
+        "year",
+        "ago",
+        "last",
+        "next",
+        "Monday",
+        "0",
+        "00:99",
+        "p.m.",
+        "1/0/0",
+        "Q9",
+        "quarter",
+        "-",
+        "mid-",
+        "'00s",
+        "century",
+        "9999",
+        "twenty",
+        "thousand",
+        "hundred",
+        "years",
+        "later",
+        "2024-02-30",
+        "fiscal",
+        "Easter",
+        "on",
+    ]
     for _ in range(300):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 25)))
         for t in tag(text, rng.choice([None, date(1, 1, 1), date(9999, 12, 31), date(2024, 2, 29)])):
@@ -125,7 +171,7 @@ def test_run_fills_the_contract(analyzer) -> None:
     analysis = analyzer.analyze(Article(text=text, published=date(2024, 12, 8)))
     assert [t.id for t in analysis.times] == ["t1", "t2", "t3"]
     assert [t.text for t in analysis.times] == ["Monday", "Two days later", "3 hours"]
-    assert all(text[t.start:t.end] == t.text for t in analysis.times)
+    assert all(text[t.start : t.end] == t.text for t in analysis.times)
     assert [t.value for t in analysis.times] == ["2024-12-02", "2024-12-04", "PT3H"]
     assert [t.anchor for t in analysis.times] == ["publication", "text", None]
 
@@ -146,10 +192,23 @@ def test_sample_article(analyzer) -> None:
 def test_dev_time_floor(tmp_path: Path) -> None:
     """TimeBank dev: value F1 at least 0.80 (the issue's floor), scored by the shared scorer."""
     runner = f"{sys.executable} {ROOT / 'bench' / 'times_eval.py'} --times-only --cache {tmp_path} {{jsonl}}"
-    out = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), "--corpus",
-                          str(SHARED / "gold" / "dev-time"), "--run-jsonl", runner, "--quiet", "--json"],
-                         capture_output=True, text=True, timeout=900, check=True,
-                         env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
-    metrics = json.loads(out.stdout[out.stdout.index("{"):])
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(SHARED / "eval" / "score.py"),
+            "--corpus",
+            str(SHARED / "gold" / "dev-time"),
+            "--run-jsonl",
+            runner,
+            "--quiet",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+    metrics = json.loads(out.stdout[out.stdout.index("{") :])
     metrics = metrics.get("metrics", metrics)
     assert metrics["times.value_f1"] >= 0.80

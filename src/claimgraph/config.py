@@ -13,7 +13,5 @@ DEFAULT_MAX_CHARS = 1_000_000
 @dataclass(frozen=True)
 class Settings:
     model: str = field(default_factory=lambda: os.environ.get("CLAIMGRAPH_MODEL", DEFAULT_MODEL))
-    max_chars: int = field(
-        default_factory=lambda: int(os.environ.get("CLAIMGRAPH_MAX_CHARS", DEFAULT_MAX_CHARS))
-    )
+    max_chars: int = field(default_factory=lambda: int(os.environ.get("CLAIMGRAPH_MAX_CHARS", DEFAULT_MAX_CHARS)))
     batch_size: int = 64  # lines per spaCy batch

@@ -49,12 +49,51 @@ SUBJ_PASS = frozenset({"nsubjpass", "csubjpass"})
 # time inside them is not this event's ("Opposition groups, emboldened by
 # successes in Latakia, captured Damascus": Latakia is not where it happened).
 NOT_CLAUSE = frozenset(
-    {"nsubj", "nsubjpass", "csubj", "csubjpass", "agent", "poss", "conj", "cc", "ccomp", "advcl",
-     "relcl", "parataxis", "mark", "punct", "acl", "appos", "xcomp", "dep"}
+    {
+        "nsubj",
+        "nsubjpass",
+        "csubj",
+        "csubjpass",
+        "agent",
+        "poss",
+        "conj",
+        "cc",
+        "ccomp",
+        "advcl",
+        "relcl",
+        "parataxis",
+        "mark",
+        "punct",
+        "acl",
+        "appos",
+        "xcomp",
+        "dep",
+    }
 )
 LOCATIVE = frozenset(
-    {"in", "at", "near", "from", "into", "to", "towards", "toward", "across", "inside", "outside",
-     "throughout", "around", "within", "on", "onto", "through", "off", "out", "over", "along"}
+    {
+        "in",
+        "at",
+        "near",
+        "from",
+        "into",
+        "to",
+        "towards",
+        "toward",
+        "across",
+        "inside",
+        "outside",
+        "throughout",
+        "around",
+        "within",
+        "on",
+        "onto",
+        "through",
+        "off",
+        "out",
+        "over",
+        "along",
+    }
 )
 # "in/at/near X" is a place even when the NER called X an organisation
 # (the places stage fixes such types; this is the fallback without it).
@@ -68,9 +107,7 @@ WITH_TARGET_TYPES = frozenset({"CONSULT", "COOPERATE", "AGREE", "ASSAULT"})
 IDIOMS = frozenset({("in", "exchange"), ("in", "return"), ("in", "charge"), ("in", "support")})
 # "an attack on Gaza", "sanctions on Belarus": a place after "on"/"against" is the target
 HOSTILE_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "THREATEN", "PROTEST", "ACCUSE", "MOBILIZE"})
-VERBAL_TYPES = frozenset(
-    {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN"}
-)
+VERBAL_TYPES = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN"})
 HYPOTHETICAL_MODALS = frozenset({"would", "could", "might", "should"})
 EPISTEMIC_MODALS = frozenset({"may", "might", "could"})
 CONDITIONAL_MARKS = frozenset({"if", "unless"})
@@ -145,14 +182,39 @@ def load_event_lexicon() -> EventLexicon:
 
 # Irregular past forms of trigger verbs: the regular ones are generated.
 _IRREGULAR = {
-    "flee": ["fled"], "leave": ["left"], "withdraw": ["withdrew", "withdrawn"], "fight": ["fought"],
-    "strike": ["struck", "stricken"], "shoot": ["shot"], "meet": ["met"], "win": ["won"], "lose": ["lost"],
-    "seek": ["sought"], "undertake": ["undertook", "undertaken"], "begin": ["began", "begun"],
-    "hold": ["held"], "make": ["made"], "lend": ["lent"], "feed": ["fed"], "send": ["sent"],
-    "quit": ["quit"], "forbid": ["forbade", "forbidden"], "stand": ["stood"], "take": ["took", "taken"],
-    "break": ["broke", "broken"], "blow": ["blew", "blown"], "set": ["set"], "cut": ["cut"],
-    "shut": ["shut"], "freeze": ["froze", "frozen"], "overrun": ["overran"], "die": ["died", "dying"],
-    "tell": ["told"], "give": ["gave", "given"], "bring": ["brought"], "lay": ["laid"],
+    "flee": ["fled"],
+    "leave": ["left"],
+    "withdraw": ["withdrew", "withdrawn"],
+    "fight": ["fought"],
+    "strike": ["struck", "stricken"],
+    "shoot": ["shot"],
+    "meet": ["met"],
+    "win": ["won"],
+    "lose": ["lost"],
+    "seek": ["sought"],
+    "undertake": ["undertook", "undertaken"],
+    "begin": ["began", "begun"],
+    "hold": ["held"],
+    "make": ["made"],
+    "lend": ["lent"],
+    "feed": ["fed"],
+    "send": ["sent"],
+    "quit": ["quit"],
+    "forbid": ["forbade", "forbidden"],
+    "stand": ["stood"],
+    "take": ["took", "taken"],
+    "break": ["broke", "broken"],
+    "blow": ["blew", "blown"],
+    "set": ["set"],
+    "cut": ["cut"],
+    "shut": ["shut"],
+    "freeze": ["froze", "frozen"],
+    "overrun": ["overran"],
+    "die": ["died", "dying"],
+    "tell": ["told"],
+    "give": ["gave", "given"],
+    "bring": ["brought"],
+    "lay": ["laid"],
 }
 
 
@@ -234,7 +296,16 @@ class _Extractor:
                         self.time_at.setdefault(tok.i, t.value)
         # "city", "province", "base": "the city of Mosul" is Mosul
         self.features = frozenset(f for f in document.resources.lexicons.place_features if " " not in f) | {
-            "city", "town", "village", "capital", "country", "region", "province", "port", "district"}
+            "city",
+            "town",
+            "village",
+            "capital",
+            "country",
+            "region",
+            "province",
+            "port",
+            "district",
+        }
         self.descriptions: dict[str, str] = {}  # group key -> description entity id
         for e in document.entities:
             if e.mentions and e.mentions[0].kind == "description":
@@ -374,8 +445,10 @@ class _Extractor:
         pobj = _pobj(prep)
         if pobj is None:
             return
-        if word in ("against", "on", "upon") or (word == "to" and trig.type in TO_TARGET_TYPES) or (
-            word == "with" and trig.type in WITH_TARGET_TYPES
+        if (
+            word in ("against", "on", "upon")
+            or (word == "to" and trig.type in TO_TARGET_TYPES)
+            or (word == "with" and trig.type in WITH_TARGET_TYPES)
         ):
             who = self.resolve(pobj)
             hostile = trig.type in HOSTILE_TYPES and word in ("against", "on", "upon")
@@ -486,8 +559,11 @@ class _Extractor:
 
     def _inside_longer_name(self, start: int, entity_id: str) -> bool:
         tok = self._token_at(start)
-        return tok is not None and tok.dep_ == "poss" and tok.head.i in self.document.token_entity and (
-            self.document.token_entity[tok.head.i] != entity_id
+        return (
+            tok is not None
+            and tok.dep_ == "poss"
+            and tok.head.i in self.document.token_entity
+            and (self.document.token_entity[tok.head.i] != entity_id)
         )
 
     def _token_at(self, char: int) -> Token | None:
@@ -498,13 +574,21 @@ class _Extractor:
         """An unnamed group ("opposition forces") as an entity of its own."""
         first = min([m for m in mods if m.dep_ != "poss"] + [head], key=lambda t: t.i)
         # "anti-Assad forces": the words before the head, hyphens included
-        left = min((t for t in head.subtree if t.i < head.i and t.dep_ in ("amod", "compound", "punct")),
-                   key=lambda t: t.i, default=first)
+        left = min(
+            (t for t in head.subtree if t.i < head.i and t.dep_ in ("amod", "compound", "punct")),
+            key=lambda t: t.i,
+            default=first,
+        )
         first = min(first, left, key=lambda t: t.i)
         start, end = first.idx, head.idx + len(head)
         name = self.document.text[start:end]
-        key = _singular(group_mod) if group_mod is not None else plain(" ".join(
-            t.lemma_.lower() if t.i == head.i else t.lower_ for t in self.doc[first.i : head.i + 1]))
+        key = (
+            _singular(group_mod)
+            if group_mod is not None
+            else plain(
+                " ".join(t.lemma_.lower() if t.i == head.i else t.lower_ for t in self.doc[first.i : head.i + 1])
+            )
+        )
         mention = Mention(start=start, end=end, text=name, kind="description")
         eid = self.descriptions.get(key)
         if eid is None:
@@ -561,12 +645,19 @@ class _Extractor:
             if self._is_place(eid):
                 return eid
             ent = self.entities.get(eid)
-            if fallback is None and ent is not None and ent.type == "ORG" and prep.lower_ in STRONG_LOCATIVE and (
-                cur.pos_ == "PROPN"
+            if (
+                fallback is None
+                and ent is not None
+                and ent.type == "ORG"
+                and prep.lower_ in STRONG_LOCATIVE
+                and (cur.pos_ == "PROPN")
             ):
                 fallback = eid  # "in Tartus" with Tartus mistyped as an organisation
-        if fallback is None and tok.pos_ == "NOUN" and tok.dep_ in ("dobj", "obj") and tok.head.lemma_.lower() in (
-            self.lex.light
+        if (
+            fallback is None
+            and tok.pos_ == "NOUN"
+            and tok.dep_ in ("dobj", "obj")
+            and tok.head.lemma_.lower() in (self.lex.light)
         ):
             return self._clause_place(tok.head, found)
         return fallback
@@ -577,8 +668,11 @@ class _Extractor:
             value = self.time_at.get(cur.i)
             if value is not None and (best is None or abs(cur.i - tok.i) < best[0]):
                 best = (abs(cur.i - tok.i), value)
-        if best is None and tok.pos_ == "NOUN" and tok.dep_ in ("dobj", "obj") and tok.head.lemma_.lower() in (
-            self.lex.light
+        if (
+            best is None
+            and tok.pos_ == "NOUN"
+            and tok.dep_ in ("dobj", "obj")
+            and tok.head.lemma_.lower() in (self.lex.light)
         ):
             return self._clause_time(tok.head)
         return best[1] if best else None
@@ -630,10 +724,12 @@ class _Extractor:
         te = self.document.token_entity
         # places the lead sentence puts something in, from or at; not its actors ("Egypt urged ...")
         candidates = {
-            te[t.i] for t in lead
+            te[t.i]
+            for t in lead
             if t.i in te and self._is_place(te[t.i]) and t.head.dep_ == "prep" and t.head.lower_ in LOCATIVE
         }
         if candidates:
+
             def rank(eid: str) -> tuple[int, int]:
                 ent = self.entities[eid]
                 country = int(ent.geo is not None and ent.geo.kind in ("country", "region"))
@@ -655,9 +751,9 @@ class _Extractor:
         if status == "denied":
             return status, negated
         modals = {c.lower_ for v in chain for c in v.children if c.dep_ == "aux" and c.tag_ == "MD"}
-        conditional = any(
-            c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for v in chain for c in v.children
-        ) or any(t.lower_ in CONDITIONAL_MARKS and t.dep_ == "mark" for t in tok.sent)
+        conditional = any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for v in chain for c in v.children) or any(
+            t.lower_ in CONDITIONAL_MARKS and t.dep_ == "mark" for t in tok.sent
+        )
         if modals & HYPOTHETICAL_MODALS and (conditional or claim is None):
             return "hypothetical", negated
         if conditional and any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for v in chain for c in v.children):

@@ -175,8 +175,10 @@ def _claim_facts(side: _Analysed, side_no: int, prefix: str, ents: _Entities) ->
             fated = None
             if outcome is not None:
                 fated = ev.target if entry is not None and entry.outcome_of == "target" else ev.actor
-                if fated is None or ents.by_id[side_no].get(fated) is None or (
-                    ents.by_id[side_no][fated].type != "PERSON"
+                if (
+                    fated is None
+                    or ents.by_id[side_no].get(fated) is None
+                    or (ents.by_id[side_no][fated].type != "PERSON")
                 ):
                     outcome = fated = None  # fates are told of people ("captured Damascus" is no capture of a person)
             cf.events.append(_EventFacts(ev, trigger_lemma(ev.trigger.text), outcome, fated))
@@ -208,8 +210,15 @@ _COUNT = re.compile(
     r"injured|deaths|casualties|bodies|protesters|refugees|prisoners|hostages|migrants|residents|ships|aircraft|"
     r"jets|missiles|drones|rockets|tanks|vessels)\b"
 )
-_COUNT_EVENT = {"dead": "death", "killed": "death", "deaths": "death", "bodies": "death", "wounded": "injury",
-                "injured": "injury", "casualties": "casualty"}
+_COUNT_EVENT = {
+    "dead": "death",
+    "killed": "death",
+    "deaths": "death",
+    "bodies": "death",
+    "wounded": "injury",
+    "injured": "injury",
+    "casualties": "casualty",
+}
 
 
 def _counts(claim: Claim, events: list[_EventFacts]) -> list[_Count]:
@@ -235,8 +244,9 @@ def _counts(claim: Claim, events: list[_EventFacts]) -> list[_Count]:
             low = 0.0
         elif qual:
             low, high = value * (1 - APPROX), value * (1 + APPROX)
-        span = Span(start=claim.content.start + m.start(2), end=claim.content.start + m.end(3),
-                    text=text[m.start(2) : m.end(3)])
+        span = Span(
+            start=claim.content.start + m.start(2), end=claim.content.start + m.end(3), text=text[m.start(2) : m.end(3)]
+        )
         out.append(_Count(what, low, high, span))
     return out
 
@@ -307,8 +317,7 @@ def _denial(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities) -> Relation | None:
         for eo in other.events:
             if _same_event(ed, denier.side, eo, other.side, ents):
                 reason = (
-                    f"{denier.source_label} denies what {other.source_label} reports: "
-                    f"{_telling(eo, other.side, ents)}"
+                    f"{denier.source_label} denies what {other.source_label} reports: {_telling(eo, other.side, ents)}"
                 )
                 return _relation("contradicts", denier, other, reason, [ed.event.trigger, eo.event.trigger])
     return None
@@ -449,10 +458,7 @@ def _explicit_contrast(document: Document) -> list[Relation]:
                         type="contradicts",
                         a=b.id,
                         b=a.id,
-                        reason=(
-                            f"“{cue.text}” sets “{_short(b.content.text)}” against "
-                            f"“{_short(a.content.text)}”"
-                        ),
+                        reason=(f"“{cue.text}” sets “{_short(b.content.text)}” against “{_short(a.content.text)}”"),
                         cue=cue,
                         spans=[b.content, a.content],
                     )

@@ -108,14 +108,14 @@ def candidates(text: str, g: Grammar) -> list[Candidate]:
 
 
 def join_clocks(chosen: list[Candidate], text: str, g: Grammar) -> list[Candidate]:
-    """"10 p.m. Wednesday", "Dec. 8 at 6:00": a clock time next to a day is one TIME."""
+    """ "10 p.m. Wednesday", "Dec. 8 at 6:00": a clock time next to a day is one TIME."""
     out: list[Candidate] = []
     i = 0
     while i < len(chosen):
         c = chosen[i]
         nxt = chosen[i + 1] if i + 1 < len(chosen) else None
         if nxt is not None:
-            gap = text[c.end:nxt.start]
+            gap = text[c.end : nxt.start]
             if c.name == "clock" and nxt.name in DAY_RULES and g.clock_then_date.match(gap):
                 nxt.clock, nxt.start = c.match, c.start
                 out.append(nxt)
@@ -221,7 +221,16 @@ def with_clock(t: Timex, c: Candidate, g: Grammar) -> Timex:
 def run(document: Document) -> None:
     text = document.text
     for t in tag(text, document.article.published, document.doc):
-        document.times.append(Time(
-            id=document.next_id("t", document.times), start=t.start, end=t.end, text=text[t.start:t.end],
-            type=t.type, value=t.value, mod=t.mod, anchor=t.anchor, underspecified=t.underspecified,
-        ))
+        document.times.append(
+            Time(
+                id=document.next_id("t", document.times),
+                start=t.start,
+                end=t.end,
+                text=text[t.start : t.end],
+                type=t.type,
+                value=t.value,
+                mod=t.mod,
+                anchor=t.anchor,
+                underspecified=t.underspecified,
+            )
+        )

@@ -13,12 +13,23 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 # coarser granularities have larger ranks; a shift keeps the coarser of two
-RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "season": 3, "half": 4, "year": 5, "decade": 6,
-        "century": 7}
+RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "season": 3, "half": 4, "year": 5, "decade": 6, "century": 7}
 # the granularity that a unit letter (time_words.tsv) names
-UNIT_GRAN = {"D": "day", "W": "week", "WE": "week", "2W": "week", "M": "month", "Q": "quarter",
-             "Y": "year", "E": "decade", "C": "century", "L": "century", "H": "day", "MIN": "day",
-             "S": "day"}
+UNIT_GRAN = {
+    "D": "day",
+    "W": "week",
+    "WE": "week",
+    "2W": "week",
+    "M": "month",
+    "Q": "quarter",
+    "Y": "year",
+    "E": "decade",
+    "C": "century",
+    "L": "century",
+    "H": "day",
+    "MIN": "day",
+    "S": "day",
+}
 SEASONS = ("SP", "SU", "FA", "WI")
 # the month each season starts in; winter is counted from December
 SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}

@@ -75,37 +75,98 @@ class Context:
         return None
 
 
-FORWARD = re.compile(r"\b(until|till|to|through|by|before|effective|payable|due|expires?|expiring|"
-                     r"deadline|since|starting|beginning)\s+(?:\S+\s+){0,3}$", re.I)
+FORWARD = re.compile(
+    r"\b(until|till|to|through|by|before|effective|payable|due|expires?|expiring|"
+    r"deadline|since|starting|beginning)\s+(?:\S+\s+){0,3}$",
+    re.I,
+)
 COMPARISON = re.compile(r"\b(?:from|compared|comparable|than|versus|vs\.?|against)\b", re.I)
 # the trigger classes each rule needs in its neighbourhood before it is run there
-NEEDS: dict[str, frozenset[str]] = {name: frozenset(classes.split()) for name, classes in {
-    "iso": "digit", "numeric": "digit", "mdy": "month", "dmy": "month", "month": "month",
-    "weekday": "weekday", "deictic": "deictic", "part": "daypart", "clock": "digit daypart numword",
-    "year": "digit numword", "decade": "digit numword", "century": "unit", "quarter": "unit digit",
-    "qref": "unit", "half": "unit", "season": "season", "rel": "unit", "the": "unit", "yearend": "unit",
-    "daybefore": "unit", "yearago": "unit", "weekend": "unit", "ago": "unit", "duration": "unit",
-    "halfunit": "unit", "vague": "unit", "set": "unit weekday month season", "ref": "ref",
-    "holiday": "holiday",
-}.items()}
+NEEDS: dict[str, frozenset[str]] = {
+    name: frozenset(classes.split())
+    for name, classes in {
+        "iso": "digit",
+        "numeric": "digit",
+        "mdy": "month",
+        "dmy": "month",
+        "month": "month",
+        "weekday": "weekday",
+        "deictic": "deictic",
+        "part": "daypart",
+        "clock": "digit daypart numword",
+        "year": "digit numword",
+        "decade": "digit numword",
+        "century": "unit",
+        "quarter": "unit digit",
+        "qref": "unit",
+        "half": "unit",
+        "season": "season",
+        "rel": "unit",
+        "the": "unit",
+        "yearend": "unit",
+        "daybefore": "unit",
+        "yearago": "unit",
+        "weekend": "unit",
+        "ago": "unit",
+        "duration": "unit",
+        "halfunit": "unit",
+        "vague": "unit",
+        "set": "unit weekday month season",
+        "ref": "ref",
+        "holiday": "holiday",
+    }.items()
+}
 ENDED = re.compile(r"\s+(?:ended|ending|that\s+ended|to\s+date)\b", re.I)
 # a word before "a year" that makes it a rate
-RATE_BEFORE = re.compile(r"(?:[\d%]|\b(?!(?:was|is|has|as|its|his|this|less|across|perhaps|unless|plus)\s)"
-                         r"[a-z]+s)\s*$", re.I)
+RATE_BEFORE = re.compile(
+    r"(?:[\d%]|\b(?!(?:was|is|has|as|its|his|this|less|across|perhaps|unless|plus)\s)"
+    r"[a-z]+s)\s*$",
+    re.I,
+)
 # "current" of these is no time ("current account")
-NOT_CURRENT = re.compile(r"\s+(?:account|events|affairs|issue|members?|law|rules|system|situation|policy|"
-                         r"government|president|leader|state|level|status|price|chairman)\b", re.I)
+NOT_CURRENT = re.compile(
+    r"\s+(?:account|events|affairs|issue|members?|law|rules|system|situation|policy|"
+    r"government|president|leader|state|level|status|price|chairman)\b",
+    re.I,
+)
 Handler = Callable[[re.Match[str], Context], Timex | None]
 
 # TIMEX3 mods of the words before an expression
-PREFIX_MOD = {"early": "START", "beginning": "START", "start": "START", "mid": "MID", "middle": "MID",
-              "late": "END", "end": "END", "about": "APPROX", "around": "APPROX", "approximately": "APPROX",
-              "roughly": "APPROX", "some": "APPROX", "nearly": "LESS_THAN", "almost": "LESS_THAN",
-              "less": "LESS_THAN", "under": "LESS_THAN", "more": "MORE_THAN", "over": "MORE_THAN",
-              "least": "EQUAL_OR_MORE", "up": "EQUAL_OR_LESS", "most": "EQUAL_OR_LESS",
-              "no": "EQUAL_OR_LESS"}
-GRAN_UNDERSPEC = {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "month": "XXXX-XX", "quarter": "XXXX-QX",
-                  "half": "XXXX-HX", "season": "XXXX-XX", "year": "XXXX", "decade": "XXX", "century": "XX"}
+PREFIX_MOD = {
+    "early": "START",
+    "beginning": "START",
+    "start": "START",
+    "mid": "MID",
+    "middle": "MID",
+    "late": "END",
+    "end": "END",
+    "about": "APPROX",
+    "around": "APPROX",
+    "approximately": "APPROX",
+    "roughly": "APPROX",
+    "some": "APPROX",
+    "nearly": "LESS_THAN",
+    "almost": "LESS_THAN",
+    "less": "LESS_THAN",
+    "under": "LESS_THAN",
+    "more": "MORE_THAN",
+    "over": "MORE_THAN",
+    "least": "EQUAL_OR_MORE",
+    "up": "EQUAL_OR_LESS",
+    "most": "EQUAL_OR_LESS",
+    "no": "EQUAL_OR_LESS",
+}
+GRAN_UNDERSPEC = {
+    "day": "XXXX-XX-XX",
+    "week": "XXXX-WXX",
+    "month": "XXXX-XX",
+    "quarter": "XXXX-QX",
+    "half": "XXXX-HX",
+    "season": "XXXX-XX",
+    "year": "XXXX",
+    "decade": "XXX",
+    "century": "XX",
+}
 
 
 def mod_of(words: str | None) -> str | None:
@@ -147,113 +208,236 @@ class Grammar:
         units1 = [k for k, v in self.numbers.items() if v < 10]
         teens = [k for k, v in self.numbers.items() if 10 <= v < 20]
         NUMW = rf"(?:{alternation(self.numbers)})(?:[\s-]+(?:and\s+)?(?:{alternation(self.numbers)}))*"
-        ORDW = (rf"(?:(?:{alternation(tens)})[\s-]+(?:{alternation(self.ordinals)})|"
-                rf"{alternation(self.ordinals)})")
-        YEARW = (rf"(?:(?:{alternation(teens)}|twenty)[\s-]+(?:(?:{alternation(tens)})(?:[\s-]+(?:"
-                 rf"{alternation(units1)}))?|{alternation(teens)}|hundred|oh[\s-]+(?:{alternation(units1)}))"
-                 rf"|two\s+thousand(?:\s+and)?(?:[\s-]+(?:{alternation(small)})(?:[\s-]+(?:"
-                 rf"{alternation(units1)}))?)?)")
+        ORDW = (
+            rf"(?:(?:{alternation(tens)})[\s-]+(?:{alternation(self.ordinals)})|"
+            rf"{alternation(self.ordinals)})"
+        )
+        YEARW = (
+            rf"(?:(?:{alternation(teens)}|twenty)[\s-]+(?:(?:{alternation(tens)})(?:[\s-]+(?:"
+            rf"{alternation(units1)}))?|{alternation(teens)}|hundred|oh[\s-]+(?:{alternation(units1)}))"
+            rf"|two\s+thousand(?:\s+and)?(?:[\s-]+(?:{alternation(small)})(?:[\s-]+(?:"
+            rf"{alternation(units1)}))?)?)"
+        )
         YEAR = rf"(?P<year>(?:1\d|20)\d\d(?!\d)|{YEARW})"
         DAY = rf"(?P<day>\d\d?(?!\d)(?:st|nd|rd|th)?|{ORDW})"
-        NUM = (rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?:\s+1/2|½)?|{NUMW}(?:\s+and\s+a\s+half)?|"
-               r"an?|a\s+couple\s+of|couple\s+of|a\s+few|few|several|some|many|a\s+number\s+of|"
-               r"a\s+dozen|dozens\s+of|hundreds\s+of|thousands\s+of)")
+        NUM = (
+            rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?:\s+1/2|½)?|{NUMW}(?:\s+and\s+a\s+half)?|"
+            r"an?|a\s+couple\s+of|couple\s+of|a\s+few|few|several|some|many|a\s+number\s+of|"
+            r"a\s+dozen|dozens\s+of|hundreds\s+of|thousands\s+of)"
+        )
         UNITS = rf"(?P<unit>{alternation(self.units)})"
         UNITSG = rf"(?P<unit>{alternation(u for u in self.units if not u.endswith(('s', 'ia')))})"
         SEASON = rf"(?P<season>{alternation(self.seasons)})"
         PART = rf"(?P<part>{alternation(k for k, v in self.dayparts.items() if ':' not in v)})"
         PART0 = PART.replace("<part>", "<part0>")
         EDGE = r"(?:early|late|mid|the\s+(?:beginning|start|end|middle)\s+of)"
-        REL = (r"(?P<rel>last|this|next|coming|past|previous|following|current|same|that|this\s+past|"
-               r"this\s+coming|the\s+(?:past|last|next|coming|previous|following|current|same|prior|"
-               r"preceding|ensuing|subsequent|latest))")
-        MODS = (r"(?P<mod>about|around|approximately|roughly|some|nearly|almost|more\s+than|over|"
-                r"less\s+than|under|at\s+least|at\s+most|up\s+to|no\s+more\s+than|no\s+less\s+than|"
-                r"only|just|within|another|an\s+additional|a\s+further|an\s+extra)")
+        REL = (
+            r"(?P<rel>last|this|next|coming|past|previous|following|current|same|that|this\s+past|"
+            r"this\s+coming|the\s+(?:past|last|next|coming|previous|following|current|same|prior|"
+            r"preceding|ensuing|subsequent|latest))"
+        )
+        MODS = (
+            r"(?P<mod>about|around|approximately|roughly|some|nearly|almost|more\s+than|over|"
+            r"less\s+than|under|at\s+least|at\s+most|up\s+to|no\s+more\s+than|no\s+less\s+than|"
+            r"only|just|within|another|an\s+additional|a\s+further|an\s+extra)"
+        )
         ZONE = rf"(?:\s*\(?(?P<zone>{alternation(self.zones)})\)?(?![\w]))?"
         self.NUMW_RE = re.compile(NUMW, re.I)
 
         specs: list[tuple[str, str, Handler, int]] = [
-            ("iso", r"(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)"
-             r"(?:[T\s](?P<h>\d\d):(?P<mi>\d\d)(?::\d\d(?:\.\d+)?)?"
-             r"(?P<zone>Z|[+-]\d\d:?\d\d)?)?", self.iso, 0),
-            ("numeric", r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d\d)(?![\d/.]\d)",
-             self.numeric, 0),
-            ("mdy", rf"(?:{WD.replace('wd>', 'wd0>')},?\s+)?"
-             rf"(?:(?P<edge>{EDGE})[\s-]+)?{MON}\s*(?:the\s+)?{DAY}"
-             rf"(?:(?:,\s*|\s+)(?:of\s+)?{YEAR})?", self.month_day, 0),
-            ("dmy", rf"(?:{WD.replace('wd>', 'wd0>')},?\s+)?(?:the\s+)?{DAY}\s+(?:of\s+)?{MON}"
-             rf"(?:,?\s+{YEAR})?", self.month_day, 0),
-            ("month", rf"(?:(?P<edge>{EDGE})[\s-]*)?(?:(?P<rel>last|this|next|this\s+past|this\s+coming|"
-             rf"the\s+following|the\s+previous|that)\s+)?{MONFULL}(?:,?\s+(?:of\s+)?(?:{YEAR}|'(?P<yy>\d\d))|"
-             rf"\s+(?P<ryear>this|last|next)\s+year)?", self.month, 1),
-            ("weekday", rf"(?:(?P<pre>early|late|earlier|later|mid)\s+)?"
-             rf"(?:(?P<rel>last|this|next|this\s+past|"
-             rf"this\s+coming|coming|the\s+following|the\s+previous|the\s+next|that)\s+)?{WD}(?P<pl>s)?"
-             rf"(?:\s+{PART}(?P<ppl>s)?)?", self.weekday, 1),
-            ("deictic", rf"(?:(?P<pre>early|late|earlier|later|mid)[\s-]+)?(?:{PART0}\s+)?"
-             rf"(?P<word>{alternation(self.lex.deictic)})(?:\s+{PART})?", self.deictic, 1),
-            ("part", rf"(?:(?P<pre>early|late|mid|later|earlier)[\s-]+)?(?:(?P<det>that|this|the)\s+)?{PART}"
-             r"(?:\s+(?P<before>before))?", self.daypart, 2),
-            ("clock", rf"(?:{MODS}\s+)?(?:(?P<h>\d{{1,2}})(?:[:.](?P<mi>\d\d))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)|"
-             rf"(?P<h24>[01]?\d|2[0-3]):(?P<mi24>[0-5]\d)(?!\d)|"
-             rf"(?P<noon>noon|midday|midnight)|(?P<oc>\d{{1,2}}|{NUMW})\s+o'?clock){ZONE}", self.clock, 1),
-            ("year", rf"(?:(?P<edge>{EDGE}|the\s+(?:first|second|last)\s+half\s+of)[\s-]*)?"
-             rf"(?:(?P<fiscal>fiscal(?:\s+year)?|FY|calendar(?:\s+year)?|the\s+year)\s*)?"
-             rf"(?:{YEAR}|(?P<apos>'\d\d)(?!s))", self.year, 2),
-            ("decade", rf"(?:the\s+)?(?:(?P<edge>early|mid|late)[\s-]+)?(?:(?P<c>1\d|20)(?P<d>\d)0'?s|"
-             rf"'(?P<d2>\d)0s)|the\s+(?:(?P<edge2>early|mid|late)[\s-]+)?(?P<w>{alternation(self.decades)})",
-             self.decade, 1),
-            ("century", rf"(?:the\s+)?(?:(?P<edge>early|mid|late)[\s-]+)?"
-             rf"(?P<n>\d{{1,2}}(?:st|nd|rd|th)|{ORDW})"
-             r"[\s-]+century", self.century, 1),
-            ("quarter", r"(?:(?:the|its|their|a|an)\s+)?"
-             r"(?:(?P<yr>(?:1\d|20)\d\d)(?:'s)?\s+|(?P<ryr>this|last|"
-             r"next)\s+year's\s+|(?P<adj>year-ago|year-earlier|year\s+ago|comparable|corresponding|same)\s+)?"
-             r"(?:(?:fiscal|calendar)[\s-]+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+"
-             r"(?:fiscal\s+)?quarter(?!s)(?:\s+(?:of|in)\s+(?:fiscal\s+)?(?P<yr2>(?:1\d|20)\d\d)|,?\s+"
-             r"(?P<yr3>(?:1\d|20)\d\d)|\s+(?P<ryr2>this|last|next)\s+year)?|"
-             r"Q(?P<q>[1-4])(?:\s*(?P<yr4>(?:1\d|20)\d\d))?", self.quarter, 0),
-            ("qref", r"(?:(?P<det>the|this|that|its|their|last|next)\s+|(?P<ryr>this|last|next)\s+year's\s+)"
-             r"(?:(?P<adj>latest|year-ago|year-earlier|comparable|corresponding|same|current|previous|"
-             r"prior|recent|most\s+recent|just-ended|(?:1\d|20)\d\d)\s+)*(?:fiscal\s+)?(?P<what>quarter|period)"
-             r"(?!s)(?:\s+(?P<ago>a\s+year\s+(?:ago|earlier)|(?:last|a)\s+year))?", self.quarter_ref, 1),
-            ("half", r"(?:the\s+)?(?P<ord>first|second|latter|last)\s+half\s+of\s+(?:(?P<yr>(?:1\d|20)\d\d)|"
-             r"(?P<rel>this|last|next|the)\s+(?:fiscal\s+)?year|fiscal\s+(?P<yr2>(?:1\d|20)\d\d))",
-             self.half, 0),
-            ("season", rf"(?:(?P<edge>{EDGE})[\s-]+)?(?:(?P<rel>last|this|next|this\s+past|this\s+coming|"
-             rf"the\s+following|the\s+previous|that|the|coming|past)\s+)?{SEASON}(?:\s+(?:of\s+)?{YEAR})?",
-             self.season, 1),
-            ("rel", rf"(?:(?P<pre>early|late|mid|earlier|later|the\s+(?:beginning|start|end|middle)\s+of)"
-             rf"\s+(?:in\s+)?)?{REL}\s+(?P<fiscal>fiscal\s+)?{UNITSG}(?:\s+(?P<after>earlier|before|later))?",
-             self.relative, 1),
-            ("the", rf"(?:(?P<pre>earlier|later|{EDGE})\s+(?:in\s+)?)?(?P<det>the|that)\s+"
-             r"(?:(?P<fiscal>fiscal|full)\s+)?"
-             r"(?P<unit>week|month|year)(?!s|-)", self.the_unit, 3),
+            (
+                "iso",
+                r"(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)"
+                r"(?:[T\s](?P<h>\d\d):(?P<mi>\d\d)(?::\d\d(?:\.\d+)?)?"
+                r"(?P<zone>Z|[+-]\d\d:?\d\d)?)?",
+                self.iso,
+                0,
+            ),
+            (
+                "numeric",
+                r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d\d)(?![\d/.]\d)",
+                self.numeric,
+                0,
+            ),
+            (
+                "mdy",
+                rf"(?:{WD.replace('wd>', 'wd0>')},?\s+)?"
+                rf"(?:(?P<edge>{EDGE})[\s-]+)?{MON}\s*(?:the\s+)?{DAY}"
+                rf"(?:(?:,\s*|\s+)(?:of\s+)?{YEAR})?",
+                self.month_day,
+                0,
+            ),
+            (
+                "dmy",
+                rf"(?:{WD.replace('wd>', 'wd0>')},?\s+)?(?:the\s+)?{DAY}\s+(?:of\s+)?{MON}"
+                rf"(?:,?\s+{YEAR})?",
+                self.month_day,
+                0,
+            ),
+            (
+                "month",
+                rf"(?:(?P<edge>{EDGE})[\s-]*)?(?:(?P<rel>last|this|next|this\s+past|this\s+coming|"
+                rf"the\s+following|the\s+previous|that)\s+)?{MONFULL}(?:,?\s+(?:of\s+)?(?:{YEAR}|'(?P<yy>\d\d))|"
+                rf"\s+(?P<ryear>this|last|next)\s+year)?",
+                self.month,
+                1,
+            ),
+            (
+                "weekday",
+                rf"(?:(?P<pre>early|late|earlier|later|mid)\s+)?"
+                rf"(?:(?P<rel>last|this|next|this\s+past|"
+                rf"this\s+coming|coming|the\s+following|the\s+previous|the\s+next|that)\s+)?{WD}(?P<pl>s)?"
+                rf"(?:\s+{PART}(?P<ppl>s)?)?",
+                self.weekday,
+                1,
+            ),
+            (
+                "deictic",
+                rf"(?:(?P<pre>early|late|earlier|later|mid)[\s-]+)?(?:{PART0}\s+)?"
+                rf"(?P<word>{alternation(self.lex.deictic)})(?:\s+{PART})?",
+                self.deictic,
+                1,
+            ),
+            (
+                "part",
+                rf"(?:(?P<pre>early|late|mid|later|earlier)[\s-]+)?(?:(?P<det>that|this|the)\s+)?{PART}"
+                r"(?:\s+(?P<before>before))?",
+                self.daypart,
+                2,
+            ),
+            (
+                "clock",
+                rf"(?:{MODS}\s+)?(?:(?P<h>\d{{1,2}})(?:[:.](?P<mi>\d\d))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)|"
+                rf"(?P<h24>[01]?\d|2[0-3]):(?P<mi24>[0-5]\d)(?!\d)|"
+                rf"(?P<noon>noon|midday|midnight)|(?P<oc>\d{{1,2}}|{NUMW})\s+o'?clock){ZONE}",
+                self.clock,
+                1,
+            ),
+            (
+                "year",
+                rf"(?:(?P<edge>{EDGE}|the\s+(?:first|second|last)\s+half\s+of)[\s-]*)?"
+                rf"(?:(?P<fiscal>fiscal(?:\s+year)?|FY|calendar(?:\s+year)?|the\s+year)\s*)?"
+                rf"(?:{YEAR}|(?P<apos>'\d\d)(?!s))",
+                self.year,
+                2,
+            ),
+            (
+                "decade",
+                rf"(?:the\s+)?(?:(?P<edge>early|mid|late)[\s-]+)?(?:(?P<c>1\d|20)(?P<d>\d)0'?s|"
+                rf"'(?P<d2>\d)0s)|the\s+(?:(?P<edge2>early|mid|late)[\s-]+)?(?P<w>{alternation(self.decades)})",
+                self.decade,
+                1,
+            ),
+            (
+                "century",
+                rf"(?:the\s+)?(?:(?P<edge>early|mid|late)[\s-]+)?"
+                rf"(?P<n>\d{{1,2}}(?:st|nd|rd|th)|{ORDW})"
+                r"[\s-]+century",
+                self.century,
+                1,
+            ),
+            (
+                "quarter",
+                r"(?:(?:the|its|their|a|an)\s+)?"
+                r"(?:(?P<yr>(?:1\d|20)\d\d)(?:'s)?\s+|(?P<ryr>this|last|"
+                r"next)\s+year's\s+|(?P<adj>year-ago|year-earlier|year\s+ago|comparable|corresponding|same)\s+)?"
+                r"(?:(?:fiscal|calendar)[\s-]+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+"
+                r"(?:fiscal\s+)?quarter(?!s)(?:\s+(?:of|in)\s+(?:fiscal\s+)?(?P<yr2>(?:1\d|20)\d\d)|,?\s+"
+                r"(?P<yr3>(?:1\d|20)\d\d)|\s+(?P<ryr2>this|last|next)\s+year)?|"
+                r"Q(?P<q>[1-4])(?:\s*(?P<yr4>(?:1\d|20)\d\d))?",
+                self.quarter,
+                0,
+            ),
+            (
+                "qref",
+                r"(?:(?P<det>the|this|that|its|their|last|next)\s+|(?P<ryr>this|last|next)\s+year's\s+)"
+                r"(?:(?P<adj>latest|year-ago|year-earlier|comparable|corresponding|same|current|previous|"
+                r"prior|recent|most\s+recent|just-ended|(?:1\d|20)\d\d)\s+)*(?:fiscal\s+)?(?P<what>quarter|period)"
+                r"(?!s)(?:\s+(?P<ago>a\s+year\s+(?:ago|earlier)|(?:last|a)\s+year))?",
+                self.quarter_ref,
+                1,
+            ),
+            (
+                "half",
+                r"(?:the\s+)?(?P<ord>first|second|latter|last)\s+half\s+of\s+(?:(?P<yr>(?:1\d|20)\d\d)|"
+                r"(?P<rel>this|last|next|the)\s+(?:fiscal\s+)?year|fiscal\s+(?P<yr2>(?:1\d|20)\d\d))",
+                self.half,
+                0,
+            ),
+            (
+                "season",
+                rf"(?:(?P<edge>{EDGE})[\s-]+)?(?:(?P<rel>last|this|next|this\s+past|this\s+coming|"
+                rf"the\s+following|the\s+previous|that|the|coming|past)\s+)?{SEASON}(?:\s+(?:of\s+)?{YEAR})?",
+                self.season,
+                1,
+            ),
+            (
+                "rel",
+                rf"(?:(?P<pre>early|late|mid|earlier|later|the\s+(?:beginning|start|end|middle)\s+of)"
+                rf"\s+(?:in\s+)?)?{REL}\s+(?P<fiscal>fiscal\s+)?{UNITSG}(?:\s+(?P<after>earlier|before|later))?",
+                self.relative,
+                1,
+            ),
+            (
+                "the",
+                rf"(?:(?P<pre>earlier|later|{EDGE})\s+(?:in\s+)?)?(?P<det>the|that)\s+"
+                r"(?:(?P<fiscal>fiscal|full)\s+)?"
+                r"(?P<unit>week|month|year)(?!s|-)",
+                self.the_unit,
+                3,
+            ),
             ("yearend", r"(?:the\s+)?(?:year[-\s]end|year's\s+end)", self.year_end, 1),
-            ("daybefore", r"the\s+(?P<unit>day|week|month|year)\s+(?P<dir>before|after|earlier|later)"
-             r"(?=\s*[,.;:)]|\s+(?:that|then)\b)", self.day_before, 1),
+            (
+                "daybefore",
+                r"the\s+(?P<unit>day|week|month|year)\s+(?P<dir>before|after|earlier|later)"
+                r"(?=\s*[,.;:)]|\s+(?:that|then)\b)",
+                self.day_before,
+                1,
+            ),
             ("yearago", r"year-(?:ago|earlier)", self.year_ago, 4),
-            ("weekend", r"(?:(?P<rel>the|this|last|next|that|this\s+past|this\s+coming|the\s+following|"
-             r"the\s+previous)\s+)weekend(?!s)", self.weekend, 1),
-            ("ago", rf"(?:{MODS}\s+)?{NUM}[\s-]+{UNITS}(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|"
-             r"before(?=\s*[,.;:)]|\s+(?:that|then))|afterwards?|previously|from\s+now|hence)",
-             self.ago, 0),
-            ("duration", rf"(?:{MODS}\s+(?!the\s))?(?:(?P<det>the|a|an)\s+"
-             r"(?:(?P<which>past|last|next|first|coming|"
-             r"previous|following|final|latest|initial|entire|whole|full|remaining|same|additional|further|"
-             rf"recent|preceding|ensuing)\s+)?)?{NUM}(?:\s+(?:to|or|-)\s+(?P<num2>\d+|{NUMW}))?[\s-]+"
-             rf"(?:more\s+)?{UNITS}(?P<half>\s+and\s+a\s+half)?(?:-(?:long|old))?", self.duration, 2),
+            (
+                "weekend",
+                r"(?:(?P<rel>the|this|last|next|that|this\s+past|this\s+coming|the\s+following|"
+                r"the\s+previous)\s+)weekend(?!s)",
+                self.weekend,
+                1,
+            ),
+            (
+                "ago",
+                rf"(?:{MODS}\s+)?{NUM}[\s-]+{UNITS}(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|"
+                r"before(?=\s*[,.;:)]|\s+(?:that|then))|afterwards?|previously|from\s+now|hence)",
+                self.ago,
+                0,
+            ),
+            (
+                "duration",
+                rf"(?:{MODS}\s+(?!the\s))?(?:(?P<det>the|a|an)\s+"
+                r"(?:(?P<which>past|last|next|first|coming|"
+                r"previous|following|final|latest|initial|entire|whole|full|remaining|same|additional|further|"
+                rf"recent|preceding|ensuing)\s+)?)?{NUM}(?:\s+(?:to|or|-)\s+(?P<num2>\d+|{NUMW}))?[\s-]+"
+                rf"(?:more\s+)?{UNITS}(?P<half>\s+and\s+a\s+half)?(?:-(?:long|old))?",
+                self.duration,
+                2,
+            ),
             ("halfunit", rf"(?:{MODS}\s+)?half\s+(?:an?\s+)?{UNITSG}", self.half_unit, 2),
-            ("vague", r"(?:(?P<det>the\s+(?:past|last|next|coming|following|previous)|recent|coming|past|"
-             r"in\s+recent|in\s+coming|in\s+the\s+coming|for|in|over|within|after|many|for\s+many)\s+)"
-             r"(?P<unit>days|weeks|months|years|decades|centuries|hours|minutes|quarters)"
-             r"(?P<ahead>\s+ahead|\s+to\s+come|\s+ago)?(?:\s+or\s+(?:days|weeks|months|years|decades))?",
-             self.vague, 3),
-            ("set", rf"(?:every|each|per)\s+(?:other\s+)?(?:(?P<num>\d+|{NUMW})\s+)?"
-             rf"(?:{UNITS}|{WD}|{MONFULL}|"
-             rf"{SEASON})|(?:once|twice|thrice|(?:\d+|{NUMW})\s+times)\s+(?:a|an|per|each|every)\s+"
-             rf"(?P<unit2>{alternation(u for u in self.units if not u.endswith('s'))})", self.set, 1),
+            (
+                "vague",
+                r"(?:(?P<det>the\s+(?:past|last|next|coming|following|previous)|recent|coming|past|"
+                r"in\s+recent|in\s+coming|in\s+the\s+coming|for|in|over|within|after|many|for\s+many)\s+)"
+                r"(?P<unit>days|weeks|months|years|decades|centuries|hours|minutes|quarters)"
+                r"(?P<ahead>\s+ahead|\s+to\s+come|\s+ago)?(?:\s+or\s+(?:days|weeks|months|years|decades))?",
+                self.vague,
+                3,
+            ),
+            (
+                "set",
+                rf"(?:every|each|per)\s+(?:other\s+)?(?:(?P<num>\d+|{NUMW})\s+)?"
+                rf"(?:{UNITS}|{WD}|{MONFULL}|"
+                rf"{SEASON})|(?:once|twice|thrice|(?:\d+|{NUMW})\s+times)\s+(?:a|an|per|each|every)\s+"
+                rf"(?P<unit2>{alternation(u for u in self.units if not u.endswith('s'))})",
+                self.set,
+                1,
+            ),
             ("ref", rf"(?:{alternation(self.lex.refs)})", self.ref, 4),
         ]
         self.rules: list[tuple[str, re.Pattern[str], Handler, int]] = [
@@ -261,11 +445,17 @@ class Grammar:
             for name, rx, handler, prio in specs
         ]
         holidays = alternation(self.lex.holidays)
-        self.rules.append((
-            "holiday",
-            re.compile(rf"(?<![\w-])(?:(?P<rel>(?i:last|this|next|on|by|before|after|since|until|over|"
-                       rf"during|ahead\s+of))\s+)?(?P<name>{holidays})(?:\s+(?P<year>(?:1\d|20)\d\d))?(?!\w)"),
-            self.holiday, 1))
+        self.rules.append(
+            (
+                "holiday",
+                re.compile(
+                    rf"(?<![\w-])(?:(?P<rel>(?i:last|this|next|on|by|before|after|since|until|over|"
+                    rf"during|ahead\s+of))\s+)?(?P<name>{holidays})(?:\s+(?P<year>(?:1\d|20)\d\d))?(?!\w)"
+                ),
+                self.holiday,
+                1,
+            )
+        )
         self.triggers = self.trigger_words()
         self.clock_then_date = re.compile(r"\s*,?\s*(?:on\s+|of\s+)?$", re.I)
         self.date_then_clock = re.compile(r"\s*,?\s*(?:at\s+|around\s+|about\s+|by\s+)?$", re.I)
@@ -369,20 +559,23 @@ class Grammar:
         if not self.capitalised(word):
             return False
         if alone and word.lower().rstrip(".") in self.ambiguous:
-            before = m.string[max(0, m.start() - 12):m.start()].lower()
-            return bool(re.search(r"\b(?:in|since|until|till|by|from|through|of|during|before|after|"
-                                  r"early|late|mid|last|this|next|to|and|or|,)\s*-?$", before))
+            before = m.string[max(0, m.start() - 12) : m.start()].lower()
+            return bool(
+                re.search(
+                    r"\b(?:in|since|until|till|by|from|through|of|during|before|after|"
+                    r"early|late|mid|last|this|next|to|and|or|,)\s*-?$",
+                    before,
+                )
+            )
         return True
 
     @staticmethod
     def pub_missing(m: re.Match[str], gran: str, typ: str = "DATE", value: str | None = None) -> Timex:
         """A relative expression with no publication date: underspecified, never guessed."""
-        return Timex(m.start(), m.end(), typ, value or GRAN_UNDERSPEC[gran], anchor="none",
-                     underspecified=True)
+        return Timex(m.start(), m.end(), typ, value or GRAN_UNDERSPEC[gran], anchor="none", underspecified=True)
 
     @staticmethod
-    def at(m: re.Match[str], typ: str, p: Point | None, anchor: str | None = None,
-           mod: str | None = None) -> Timex:
+    def at(m: re.Match[str], typ: str, p: Point | None, anchor: str | None = None, mod: str | None = None) -> Timex:
         return Timex(m.start(), m.end(), typ, p.value if p else None, mod, anchor)
 
     # -- handlers ---------------------------------------------------------------------------
@@ -568,9 +761,9 @@ class Grammar:
     def year_quantity(self, m: re.Match[str], ctx: Context) -> bool:
         """A four-digit number that counts things ("2015 people", "$1990") is not a year."""
         text, s, e = ctx.text, m.start("year"), m.end("year")
-        if text[max(0, s - 1):s] in "$£€#" and s > 0:
+        if text[max(0, s - 1) : s] in "$£€#" and s > 0:
             return True
-        after = text[e:e + 30]
+        after = text[e : e + 30]
         if re.match(r"\s*(?:%|percent|per\s+cent|[.,]\d)", after):
             return True
         nxt = re.match(r"\s+([a-z]+)", after)
@@ -578,12 +771,24 @@ class Grammar:
             word = nxt[1]
             if word in self.units or (word in ("to", "and", "or") and re.match(r"\s+\w+\s+\d{5}", after)):
                 return False
-            if word.endswith("s") and not word.endswith("ss") and word not in (
-                    "was", "is", "has", "as", "its", "this", "his", "plus", "us", "thus", "versus", "across"):
+            if (
+                word.endswith("s")
+                and not word.endswith("ss")
+                and word
+                not in ("was", "is", "has", "as", "its", "this", "his", "plus", "us", "thus", "versus", "across")
+            ):
                 return True
-        before = text[max(0, s - 20):s].lower()
-        return bool(re.search(r"\b(?:about|some|nearly|almost|approximately|than|over|under|only|just|"
-                              r"another|all|the|those|these|by)\s+$", before)) and not m["fiscal"]
+        before = text[max(0, s - 20) : s].lower()
+        return (
+            bool(
+                re.search(
+                    r"\b(?:about|some|nearly|almost|approximately|than|over|under|only|just|"
+                    r"another|all|the|those|these|by)\s+$",
+                    before,
+                )
+            )
+            and not m["fiscal"]
+        )
 
     def year(self, m: re.Match[str], ctx: Context) -> Timex | None:
         if m["apos"]:
@@ -598,8 +803,11 @@ class Grammar:
             if m["year"].isdigit() and not (m["edge"] or m["fiscal"]) and self.year_quantity(m, ctx):
                 return None
             # "nineteen ninety-six" is a year; "two thousand troops" is not
-            if not m["year"].isdigit() and not (m["fiscal"] or m["edge"]) and (
-                    m["year"].lower().startswith("two") or re.match(r"\s+[a-z]+s\b", ctx.text[m.end():])):
+            if (
+                not m["year"].isdigit()
+                and not (m["fiscal"] or m["edge"])
+                and (m["year"].lower().startswith("two") or re.match(r"\s+[a-z]+s\b", ctx.text[m.end() :]))
+            ):
                 return None
         edge = (m["edge"] or "").lower()
         if "half" in edge:
@@ -663,12 +871,13 @@ class Grammar:
 
     def quarter_ref(self, m: re.Match[str], ctx: Context) -> Timex | None:
         det = (m["det"] or "").lower()
-        adjs = set(re.findall(r"[\w-]+", (m[0][:m.start("what") - m.start()]).lower()))
+        adjs = set(re.findall(r"[\w-]+", (m[0][: m.start("what") - m.start()]).lower()))
         period = m["what"].lower() == "period"
         year_adj = next((int(a) for a in adjs if a.isdigit()), None)
         back = any(a.startswith("year-") for a in adjs) or bool(m["ago"]) or m["ryr"] == "last"
-        if period and not (back or year_adj or {"latest", "comparable", "corresponding", "same",
-                                                 "current", "recent"} & adjs):
+        if period and not (
+            back or year_adj or {"latest", "comparable", "corresponding", "same", "current", "recent"} & adjs
+        ):
             return None  # "the period" alone is too vague to pin down
         base: Point | None
         if det == "this" or "current" in adjs:
@@ -706,14 +915,14 @@ class Grammar:
         rel = (m["rel"] or "").lower()
         word = m["season"].lower()
         year = self.year_of(m["year"])
-        if rel == "the" and re.match(r"\s+of\b", ctx.text[m.end():]) and year is None:
+        if rel == "the" and re.match(r"\s+of\b", ctx.text[m.end() :]) and year is None:
             return None  # "the fall of Damascus"
         if word in self.ambiguous and not ((rel and rel != "the") or year or m["edge"]):
-            before = ctx.text[max(0, m.start() - 12):m.start()].lower()
+            before = ctx.text[max(0, m.start() - 12) : m.start()].lower()
             if not re.search(r"\b(?:in|during|by|until|since|over|through)\s+$", before):
                 return None
         elif not (rel or year or m["edge"]):
-            before = ctx.text[max(0, m.start() - 12):m.start()].lower()
+            before = ctx.text[max(0, m.start() - 12) : m.start()].lower()
             if not re.search(r"\b(?:in|during|by|until|since|over|through|this|last|next)\s+$", before):
                 return None
         index = cal.SEASONS.index(code)
@@ -745,14 +954,27 @@ class Grammar:
             return None
         gran = cal.UNIT_GRAN[unit]
         head = rel.split()[-1]
-        step = {"last": -1, "past": -1, "previous": -1, "prior": -1, "preceding": -1, "next": 1,
-                "coming": 1, "following": 1, "ensuing": 1, "subsequent": 1}.get(head, 0)
+        step = {
+            "last": -1,
+            "past": -1,
+            "previous": -1,
+            "prior": -1,
+            "preceding": -1,
+            "next": 1,
+            "coming": 1,
+            "following": 1,
+            "ensuing": 1,
+            "subsequent": 1,
+        }.get(head, 0)
         if rel == "the last" and m["after"] is None and unit == "D":
             return None  # "the last day of ..." names no date by itself
         if head == "latest":
             return None
-        text_anchored = (rel.startswith("the ") and head not in ("past", "last", "current", "coming")) \
-            or head == "that" or head == "same"
+        text_anchored = (
+            (rel.startswith("the ") and head not in ("past", "last", "current", "coming"))
+            or head == "that"
+            or head == "same"
+        )
         if m["after"]:
             step = -1 if m["after"].lower() in ("earlier", "before") else 1
             text_anchored = True
@@ -776,7 +998,7 @@ class Grammar:
         return Timex(m.start(), m.end(), typ, value, mod, anchor)
 
     def the_unit(self, m: re.Match[str], ctx: Context) -> Timex | None:
-        """"the year", "that week": the period of the last date the text mentioned."""
+        """ "the year", "that week": the period of the last date the text mentioned."""
         unit = m["unit"].lower()
         if m["det"].lower() == "the" and not m["pre"] and ENDED.match(ctx.text, m.end()):
             # "the year ended March 31" is a fiscal year's length, as TimeBank marks it
@@ -800,7 +1022,7 @@ class Grammar:
         return self.at(m, "DATE", Point("year", ctx.pub.year), "publication", "END")
 
     def day_before(self, m: re.Match[str], ctx: Context) -> Timex | None:
-        """"the day before", "the year after": next to the last date mentioned."""
+        """ "the day before", "the year after": next to the last date mentioned."""
         unit = self.units[m["unit"].lower()]
         gran = cal.UNIT_GRAN[unit]
         last = ctx.last()
@@ -813,7 +1035,7 @@ class Grammar:
         return self.at(m, "DATE", moved and cal.point(moved, gran), anchor)
 
     def year_ago(self, m: re.Match[str], ctx: Context) -> Timex | None:
-        """"a year-earlier loss": the quarter in question a year before, else last year."""
+        """ "a year-earlier loss": the quarter in question a year before, else last year."""
         if ctx.quarters:
             q = ctx.quarters[-1]
             return self.at(m, "DATE", Point("quarter", q.year - 1, q.month, 1, q.part), "text")
@@ -833,7 +1055,8 @@ class Grammar:
             base, anchor = ctx.pub, "publication"
         saturday = cal.weekday_near(base, 6, -1)  # the weekend that has begun by then
         if rel in ("next", "this coming", "the following") or (
-                rel in ("the", "this") and ctx.tense(m.start(), m.end()) in ("future", "present")):
+            rel in ("the", "this") and ctx.tense(m.start(), m.end()) in ("future", "present")
+        ):
             saturday = cal.weekday_near(base, 6, 1, strict=base.isoweekday() < 6)
         elif rel in ("last", "the previous") and base.isoweekday() >= 6:
             saturday = cal.shift(saturday, "D", -7) or saturday
@@ -853,12 +1076,16 @@ class Grammar:
         step = int(n) * (-1 if direction in ("ago", "earlier", "before", "previously") else 1)
         if unit in ("H", "MIN", "S"):
             return None
-        if unit == "Y" and abs(step) == 1 and direction in ("ago", "earlier") and ctx.quarters and \
-                ctx.comparison(m.start()):
+        if (
+            unit == "Y"
+            and abs(step) == 1
+            and direction in ("ago", "earlier")
+            and ctx.quarters
+            and ctx.comparison(m.start())
+        ):
             # "up from $4 million a year ago" in a report on a quarter: that quarter a year before
             q = ctx.quarters[-1]
-            return self.at(m, "DATE", Point("quarter", q.year - 1, q.month, 1, q.part), "text",
-                           mod_of(m["mod"]))
+            return self.at(m, "DATE", Point("quarter", q.year - 1, q.month, 1, q.part), "text", mod_of(m["mod"]))
         if direction in ("ago", "from now", "hence"):
             start, anchor = ctx.pub, "publication"
             out_gran = "day" if unit in ("W", "2W") else gran
@@ -884,8 +1111,14 @@ class Grammar:
             q = "X"
         elif n != int(n):
             # half units: 2 1/2 years is P2Y6M
-            lower = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("H", 24), "H": ("MIN", 60),
-                     "MIN": ("S", 60)}.get(unit)
+            lower = {
+                "Y": ("M", 12),
+                "M": ("D", 30),
+                "W": ("D", 7),
+                "D": ("H", 24),
+                "H": ("MIN", 60),
+                "MIN": ("S", 60),
+            }.get(unit)
             if lower:
                 sub, k = lower
                 whole = int(n)
@@ -895,7 +1128,7 @@ class Grammar:
                 head = self.duration_value(whole, unit)
                 tail = self.duration_value(rest, sub)
                 if head.startswith("PT") or not tail.startswith("PT"):
-                    return head + tail.split("T")[-1][0 if head.startswith("PT") else 1:].lstrip("P")
+                    return head + tail.split("T")[-1][0 if head.startswith("PT") else 1 :].lstrip("P")
                 return head + tail[1:]
             q = f"{n:g}"
         else:
@@ -916,9 +1149,9 @@ class Grammar:
             return None
         if m["det"] and m["det"].lower() == "the" and not m["which"] and num in ("some", "many", "few"):
             return None
-        if re.match(r"(?:-year)?-?\s*old\b", ctx.text[m.end():m.end() + 6]) or m[0].lower().endswith("old"):
+        if re.match(r"(?:-year)?-?\s*old\b", ctx.text[m.end() : m.end() + 6]) or m[0].lower().endswith("old"):
             return None  # ages ("52 years old") are not tagged in TimeML news corpora
-        if "-" in ctx.text[m.end("num"):m.start("unit")] and unit_word.endswith("s"):
+        if "-" in ctx.text[m.end("num") : m.start("unit")] and unit_word.endswith("s"):
             return None  # "three-quarters" is a fraction
         if num in ("a", "an") and RATE_BEFORE.search(ctx.text, max(0, m.start() - 30), m.start()):
             return None  # "$1.76 a year", "50,000 CDs a year" is a rate, not a length
@@ -929,8 +1162,15 @@ class Grammar:
             return None  # "some day" is not a length
         if n is not None and n > 100000:
             return None
-        if n is None and m["num2"] is None and num.startswith(("a", "an")) and "few" not in num and \
-                "couple" not in num and "number" not in num and "dozen" not in num:
+        if (
+            n is None
+            and m["num2"] is None
+            and num.startswith(("a", "an"))
+            and "few" not in num
+            and "couple" not in num
+            and "number" not in num
+            and "dozen" not in num
+        ):
             return None
         if m["num2"]:
             n = None if n is None else n
@@ -949,12 +1189,14 @@ class Grammar:
         if ahead == "ago":
             return Timex(m.start(), m.end(), "DATE", "PAST_REF", anchor="publication")
         start = m.start()
-        if det in ("for", "in", "over", "within", "after", "for many", "in recent", "in coming",
-                   "in the coming"):
-            start = m.start("unit") if det in ("for", "in", "over", "within", "after") else \
-                m.start("det") + len(det.split()[0]) + 1
+        if det in ("for", "in", "over", "within", "after", "for many", "in recent", "in coming", "in the coming"):
+            start = (
+                m.start("unit")
+                if det in ("for", "in", "over", "within", "after")
+                else m.start("det") + len(det.split()[0]) + 1
+            )
         if det in ("for", "in", "over", "within", "after") and not ahead:
-            nxt = ctx.text[m.end():m.end() + 8]
+            nxt = ctx.text[m.end() : m.end() + 8]
             if re.match(r"\s+(?:of|to|and|old)\b", nxt):
                 return None  # "in years of", "for months to come" is handled by ahead
         value = self.duration_value(None, unit)
@@ -986,7 +1228,7 @@ class Grammar:
         rel = (m["rel"] or "").lower()
         year = int(m["year"]) if m["year"] else None
         if not (rel or year):
-            after = ctx.text[m.end():m.end() + 16].lower()
+            after = ctx.text[m.end() : m.end() + 16].lower()
             if not re.match(r"\s+(?:eve|day|weekend|holiday|morning|night|celebrations?|parade)\b", after):
                 return None  # a holiday name with no time word around it is a name
         start = m.start() if rel in ("last", "this", "next") else m.start("name")
