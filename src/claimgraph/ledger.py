@@ -13,11 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import TYPE_CHECKING
 
 from claimgraph.config import Settings
 from claimgraph.ingest.run import Summary
 from claimgraph.ingest.sources import Options
 from claimgraph.store import Store, open_store
+
+if TYPE_CHECKING:  # spaCy loads only when something is analysed
+    from claimgraph.analyse import Analyzer
 
 Db = Store | str | None
 
@@ -45,15 +49,16 @@ def ingest(
     allow_private: bool = False,
     settings: Settings | None = None,
     on_item: Callable[[str], None] | None = None,
+    analyzer: Analyzer | None = None,
 ) -> Summary:
     """Read, analyse and store articles from files, folders, JSON Lines (articles
     or ready analyses), HTML, feeds, WARC files and URLs; then relink the ledger."""
     from claimgraph.ingest.run import ingest as run
 
-    settings = settings or Settings()
+    settings = settings or (analyzer.settings if analyzer else Settings())
     options = Options(published=published, max_chars=settings.max_chars, allow_private=allow_private)
     with _opened(db) as store:
-        summary = run(store, inputs, options, settings, jobs, batch, on_item)
+        summary = run(store, inputs, options, settings, jobs, batch, on_item, analyzer)
         if link and (summary.new or summary.near_duplicate):
             relink(store)
     return summary

@@ -8,6 +8,8 @@ from claimgraph.errors import InputError
 from claimgraph.ingest.articles import Article, parse_date
 from claimgraph.ingest.decode import decode_bytes
 
+MIN_WORDS = 5
+_WORDS = re.compile(r"\w{2,}")
 _LANG = re.compile(rb"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)", re.I)
 
 
@@ -27,7 +29,8 @@ def from_html(data: bytes, where: str, url: str | None = None) -> tuple[Article,
     except Exception as exc:  # trafilatura raises many kinds on hostile markup
         raise InputError(f"{where}: cannot parse HTML ({type(exc).__name__})") from None
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
-    if not text:
+    if len(_WORDS.findall(text)) < MIN_WORDS:
+        # markup debris such as '<<<' is not an article
         raise InputError(f"{where}: no article text found in the HTML")
     try:
         published = parse_date(doc.date, f"{where}: date")

@@ -11,6 +11,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from claimgraph.config import Settings
 from claimgraph.errors import InputError
@@ -19,6 +20,9 @@ from claimgraph.ingest.sources import Doc, Options, expand
 from claimgraph.store import Store
 from claimgraph.store import schema as t
 from claimgraph.store.write import Record, Stored, add_records, known
+
+if TYPE_CHECKING:  # spaCy loads only when something is analysed
+    from claimgraph.analyse import Analyzer
 
 
 @dataclass
@@ -57,6 +61,7 @@ def ingest_docs(
     jobs: int = 1,
     batch: int = 100,
     on_item: Callable[[str], None] | None = None,
+    analyzer: Analyzer | None = None,
 ) -> Summary:
     """Analyse what needs it and store everything; `on_item` is told each outcome."""
     settings = settings or Settings()
@@ -84,7 +89,7 @@ def ingest_docs(
         summary.failed.append((origin, reason))
         tick("failed")
 
-    for doc in _analysed(_skip_known(store, docs, summary, tick), settings, jobs, fail):
+    for doc in _analysed(_skip_known(store, docs, summary, tick), settings, jobs, fail, analyzer):
         if doc.analysis is None:
             continue
         pending.append(Record(doc.analysis, doc.origin, doc.meta.get("author"), doc.meta.get("language")))
@@ -115,13 +120,14 @@ def _skip_known(store: Store, docs: Iterable[Doc], summary: Summary, tick: Calla
         conn.rollback()  # end the read transaction so SQLite can checkpoint
 
 
-def _analysed(docs: Iterable[Doc], settings: Settings, jobs: int, fail: Callable[[str, str], None]) -> Iterator[Doc]:
+def _analysed(
+    docs: Iterable[Doc], settings: Settings, jobs: int, fail: Callable[[str, str], None], analyzer: Analyzer | None
+) -> Iterator[Doc]:
     """Docs with their analysis filled in; failures reported through `fail`.
 
     Ready-made analyses before the first article pass straight through, so a
     bulk load of analyses never starts spaCy; later ones wait for the next
     analysed article to keep memory flat."""
-    from claimgraph.analyse.batch import analyze_items
     from claimgraph.model import Analysis
 
     stream = iter(docs)
@@ -150,7 +156,7 @@ def _analysed(docs: Iterable[Doc], settings: Settings, jobs: int, fail: Callable
                 waiting.append(doc)
                 yield doc.article
 
-    for result in analyze_items(articles(), settings, jobs):
+    for result in _results(articles(), settings, jobs, analyzer):
         doc = waiting.popleft()
         if result.error is not None:
             fail(doc.origin, result.error)
@@ -161,6 +167,17 @@ def _analysed(docs: Iterable[Doc], settings: Settings, jobs: int, fail: Callable
             yield ready.popleft()
     while ready:
         yield ready.popleft()
+
+
+def _results(articles: Iterator, settings: Settings, jobs: int, analyzer: Analyzer | None) -> Iterator:
+    from claimgraph.analyse import batch
+
+    if analyzer is None or jobs > 1:
+        yield from batch.analyze_items(articles, settings, jobs)
+        return
+    # a caller's loaded analyzer (tests, watch loops): no second spaCy load
+    for chunk in batch._chunks(articles, batch.CHUNK * 4):
+        yield from batch._analyze_chunk(analyzer, chunk)
 
 
 def _log_failures(store: Store, failed: list[tuple[str, str]]) -> None:
@@ -177,5 +194,6 @@ def ingest(
     jobs: int = 1,
     batch: int = 100,
     on_item: Callable[[str], None] | None = None,
+    analyzer: Analyzer | None = None,
 ) -> Summary:
-    return ingest_docs(store, expand(inputs, options), settings, jobs, batch, on_item)
+    return ingest_docs(store, expand(inputs, options), settings, jobs, batch, on_item, analyzer)
