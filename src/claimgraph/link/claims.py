@@ -211,10 +211,12 @@ def _default_links(members, by_id, uf, opposed, internal) -> list[dict]:
     for a, b in internal:
         if a not in by_id or b not in by_id:
             continue
-        for other in members[uf.find(a)]:
-            if other.article != by_id[b].article:
-                rows.append({"type": "contradicts", "a": other.id, "b": b, "by": "carried",
-                             "reason": f"article {by_id[b].article} contradicts this claim (its claim {a})"})
+        home = by_id[a].article
+        for one, two in ((a, b), (b, a)):
+            for other in members[uf.find(two)]:
+                if other.article != home:
+                    rows.append({"type": "contradicts", "a": one, "b": other.id, "by": "carried",
+                                 "reason": f"article {home} holds both this claim and one that contradicts it"})
     return rows
 
 
