@@ -70,3 +70,109 @@ def relink(db: Db = None, relate=None):
 
     with _opened(db) as store:
         return link(store, relate)
+
+
+def search(query: str, db: Db = None, limit: int | None = 20) -> list[dict]:
+    """Claims matching the query (see `claimgraph.store.search` for the syntax), newest first."""
+    from claimgraph.store.search import search as run
+
+    with _opened(db) as store:
+        return run(store, query, limit)
+
+
+def claims(
+    db: Db = None,
+    *,
+    contradicted: bool = False,
+    source: str | None = None,
+    entity: str | None = None,
+    since: date | str | None = None,
+    query: str = "",
+    limit: int | None = 50,
+) -> list[dict]:
+    """Claims filtered like `claimgraph claims --contradicted --source S --entity E --since DATE`."""
+    from claimgraph.store.search import parse
+    from claimgraph.store.search import search as run
+
+    q = parse(query)
+    for key, value in (("source", source), ("entity", entity), ("from", since and str(since))):
+        if value:
+            q.filters.setdefault(key, []).append(value)
+    if contradicted:
+        q.filters.setdefault("is", []).append("contradicted")
+    with _opened(db) as store:
+        return run(store, q, limit)
+
+
+def story(subject: str, db: Db = None, limit: int | None = 500) -> list[dict]:
+    """Everything on an entity or a query as a timeline: one entry per claim
+    cluster, at its first appearance, oldest first."""
+    from claimgraph.store.search import FILTERS
+    from claimgraph.store.search import search as run
+
+    with _opened(db) as store:
+        plain = not any(f"{f}:" in subject for f in FILTERS) and '"' not in subject
+        rows = run(store, f'entity:"{subject}"', None, order="time") if plain else []
+        if not rows:
+            rows = run(store, subject, None, order="time")
+    seen: dict[object, dict] = {}
+    for row in rows:
+        key = row["cluster_id"] if row["cluster_id"] is not None else ("claim", row["id"])
+        if key not in seen:
+            seen[key] = {**row, "also": []}
+        else:
+            seen[key]["also"].append({"source": row["source"], "publisher": row["publisher"], "url": row["url"],
+                                      "published": row["published"]})
+    timeline = list(seen.values())
+    return timeline[:limit] if limit is not None else timeline
+
+
+def stats(db: Db = None) -> dict:
+    """Counts and spans: what the ledger holds."""
+    import sqlalchemy as sa
+
+    from claimgraph.store import schema as t
+
+    with _opened(db) as store, store.engine.connect() as conn:
+        counts = {name: store.count(name) for name in
+                  ("articles", "claims", "entities", "xentities", "events", "relations", "clusters", "links",
+                   "failures")}
+        first, last = conn.execute(sa.select(sa.func.min(t.articles.c.published),
+                                             sa.func.max(t.articles.c.published))).one()
+        groups = conn.execute(sa.select(sa.func.count(sa.distinct(t.articles.c.group_id)))).scalar_one()
+        multi = conn.execute(sa.select(sa.func.count()).where(t.clusters.c.articles > 1)).scalar_one()
+        contradicted = conn.execute(sa.select(sa.func.count()).where(t.clusters.c.contradicted.is_(True))).scalar_one()
+        publishers = conn.execute(
+            sa.select(t.articles.c.publisher, sa.func.count().label("n")).where(t.articles.c.publisher.is_not(None))
+            .group_by(t.articles.c.publisher).order_by(sa.text("n DESC"), t.articles.c.publisher).limit(10)
+        ).all()
+        return {
+            "database": store.engine.url.render_as_string(hide_password=True),
+            **counts,
+            "independent_articles": groups,
+            "clusters_in_several_articles": multi,
+            "contradicted_clusters": contradicted,
+            "published_from": first.isoformat() if first else None,
+            "published_to": last.isoformat() if last else None,
+            "top_publishers": [{"publisher": p, "articles": n} for p, n in publishers],
+        }
+
+
+def export(fmt: str, out=None, db: Db = None, query: str = "") -> int:
+    """Write claims (jsonl, csv, parquet), places and events (geojson) or claim
+    clusters (claimreview) to `out`, a path or an open file; returns the record count."""
+    import sys
+
+    from claimgraph.store.export import BINARY
+    from claimgraph.store.export import export as run
+
+    with _opened(db) as store:
+        if out is None or out == "-":
+            if fmt in BINARY:
+                return run(store, fmt, sys.stdout.buffer, query)
+            return run(store, fmt, sys.stdout, query)
+        if isinstance(out, str | bytes) or hasattr(out, "__fspath__"):
+            with open(out, "wb" if fmt in BINARY else "w", **({} if fmt in BINARY else {"encoding": "utf-8",
+                                                                                           "newline": ""})) as fh:
+                return run(store, fmt, fh, query)
+        return run(store, fmt, out, query)
