@@ -50,18 +50,76 @@ def ingest(
     settings: Settings | None = None,
     on_item: Callable[[str], None] | None = None,
     analyzer: Analyzer | None = None,
+    fetcher=None,
 ) -> Summary:
     """Read, analyse and store articles from files, folders, JSON Lines (articles
     or ready analyses), HTML, feeds, WARC files and URLs; then relink the ledger."""
     from claimgraph.ingest.run import ingest as run
 
     settings = settings or (analyzer.settings if analyzer else Settings())
-    options = Options(published=published, max_chars=settings.max_chars, allow_private=allow_private)
     with _opened(db) as store:
+        options = _options(store, published, settings, allow_private, fetcher)
         summary = run(store, inputs, options, settings, jobs, batch, on_item, analyzer)
+        _settle_feeds(options, summary)
         if link and (summary.new or summary.near_duplicate):
             relink(store)
     return summary
+
+
+def _settle_feeds(options: Options, summary: Summary) -> None:
+    # A failed entry keeps the old validators, so the next poll tries it again.
+    if summary.failed:
+        options.feed_state.discard()
+    else:
+        options.feed_state.commit()
+
+
+def _options(store: Store, published, settings: Settings, allow_private, fetcher) -> Options:
+    from claimgraph.store.feeds import FeedState, url_known
+
+    return Options(published=published, max_chars=settings.max_chars, allow_private=allow_private, fetcher=fetcher,
+                   is_known=lambda url: url_known(store, url), feed_state=FeedState(store))
+
+
+def watch(
+    inputs: Iterable[str],
+    db: Db = None,
+    *,
+    every: float = 600.0,
+    rounds: int | None = None,
+    allow_private: bool = False,
+    settings: Settings | None = None,
+    batch: int = 100,
+    link: bool = True,
+    analyzer: Analyzer | None = None,
+    fetcher=None,
+    sleep: Callable[[float], None] | None = None,
+) -> Iterator[Summary]:
+    """Poll `inputs` every `every` seconds, ingesting what is new; yields each
+    round's summary. Feeds are fetched with conditional GET (ETag,
+    Last-Modified) and entries already stored are not fetched again."""
+    import time
+
+    from claimgraph.ingest.run import ingest as run
+
+    settings = settings or (analyzer.settings if analyzer else Settings())
+    if analyzer is None:
+        from claimgraph.analyse import Analyzer
+
+        analyzer = Analyzer(settings)  # loaded on the first article, then kept across rounds
+    pause = sleep or time.sleep
+    with _opened(db) as store:
+        options = _options(store, None, settings, allow_private, fetcher)
+        n = 0
+        while rounds is None or n < rounds:
+            if n:
+                pause(every)
+            summary = run(store, inputs, options, settings, 1, batch, None, analyzer)
+            _settle_feeds(options, summary)
+            if link and (summary.new or summary.near_duplicate):
+                relink(store)
+            n += 1
+            yield summary
 
 
 def relink(db: Db = None, relate=None):

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from claimgraph.errors import ClaimgraphError, InputError
 from claimgraph.ingest.articles import Article, article_from_json, check_text
@@ -34,12 +35,21 @@ class Doc:
     meta: dict = field(default_factory=dict)  # author, language
 
 
-@dataclass(frozen=True)
+@dataclass
 class Options:
     published: date | None = None
     max_chars: int = 1_000_000
     allow_private: bool = False  # URL fetching: let requests reach private addresses
-    fetch: Callable | None = None  # URL fetcher; default claimgraph.ingest.fetch.Fetcher
+    fetcher: Any = None  # a claimgraph.ingest.fetch.Fetcher, made on first use
+    is_known: Callable[[str], bool] | None = None  # is this URL stored already? (skips the fetch)
+    feed_state: Any = None  # get(url) -> (etag, last_modified); put(url, etag, last_modified)
+
+    def get_fetcher(self):
+        if self.fetcher is None:
+            from claimgraph.ingest.fetch import Fetcher
+
+            self.fetcher = Fetcher(allow_private=self.allow_private)
+        return self.fetcher
 
 
 def expand(inputs: Iterable[str], options: Options | None = None) -> Iterator[Doc]:
@@ -93,7 +103,8 @@ def from_bytes(
     from claimgraph.ingest.html import from_html, looks_html
 
     try:
-        if suffix in FEED_SUFFIXES or "xml" in content_type or (not suffix and _looks_feed(data)):
+        xml_type = "xml" in content_type and "html" not in content_type
+        if suffix in FEED_SUFFIXES or xml_type or (not suffix and not content_type and _looks_feed(data)):
             from claimgraph.ingest.feeds import from_feed_bytes
 
             yield from from_feed_bytes(data, where, options)
