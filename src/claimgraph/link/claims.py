@@ -164,7 +164,7 @@ def _cluster(claims: list[_Claim]) -> tuple[_UnionFind, list[tuple[_Claim, _Clai
     """Union claims that say the same; return the union-find and the pairs
     that say the same with opposite polarity (a denial and an assertion)."""
     uf = _UnionFind()
-    buckets: dict[str, list[_Claim]] = defaultdict(list)
+    buckets: dict[int, list[_Claim]] = defaultdict(list)
     opposed: list[tuple[_Claim, _Claim, float]] = []
     compared: set[tuple[int, int]] = set()
     for c in claims:

@@ -53,11 +53,15 @@ def signature(features: Iterable[str], num_perm: int = 128) -> np.ndarray:
     return ((np.outer(hashes, a) + b) % _PRIME).min(axis=0)
 
 
-def band_keys(sig: np.ndarray, bands: int) -> list[str]:
-    """One key per band: equal keys mean equal slices of the signature."""
+def band_keys(sig: np.ndarray, bands: int) -> list[int]:
+    """One key per band, a signed 64-bit integer (fits SQL BIGINT): equal keys
+    mean equal slices of the signature (the band number is hashed in too)."""
     rows = len(sig) // bands
+    data = sig.tobytes()
+    width = rows * 8
     return [
-        f"{i:02d}" + hashlib.blake2b(sig[i * rows : (i + 1) * rows].tobytes(), digest_size=8).hexdigest()
+        int.from_bytes(hashlib.blake2b(data[i * width : (i + 1) * width], digest_size=8, salt=bytes([i])).digest(),
+                       "little", signed=True)
         for i in range(bands)
     ]
 

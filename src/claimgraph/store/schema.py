@@ -11,6 +11,7 @@ migration).
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -64,8 +65,8 @@ analyses = Table(
 minhash_bands = Table(
     "minhash_bands",
     metadata,
-    Column("band", String(32), nullable=False, index=True),
-    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("band", BigInteger, nullable=False, index=True),  # band number and hash in one integer
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
 )
 
 entities = Table(

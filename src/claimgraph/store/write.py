@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
 import numpy as np
@@ -25,9 +25,9 @@ from claimgraph.store import schema as t
 
 Outcome = Literal["new", "near-duplicate", "duplicate"]
 
-NUM_PERM = 128
-BANDS = 32  # 4 rows a band: texts above about 0.5 Jaccard meet in some band
-NEAR = 0.6  # estimated Jaccard of 3-word shingles that makes a syndicated copy
+NUM_PERM = 100
+BANDS = 20  # 5 rows a band: texts above about 0.55 Jaccard meet in some band
+NEAR = 0.7  # estimated Jaccard of 3-word shingles that makes a syndicated copy (copies with a credit line score 0.8+)
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 _IN_CHUNK = 500  # keeps IN lists under SQLite's bound-parameter limit
 
@@ -66,6 +66,7 @@ def known(conn: Connection, keys: Sequence[str], hashes: Sequence[str]) -> dict[
 def add_records(conn: Connection, records: Sequence[Record]) -> list[Stored]:
     """Store a batch (inside the caller's transaction); one `Stored` per record, in order."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
+    _lock(conn)
     seen = known(conn, [r.key for r in records], [r.content_hash for r in records])
     results: list[Stored | None] = [None] * len(records)
     fresh: list[int] = []
@@ -87,8 +88,7 @@ def add_records(conn: Connection, records: Sequence[Record]) -> list[Stored]:
     bands = {i: minhash.band_keys(sigs[i], BANDS) for i in fresh}
     groups = _near_duplicates(conn, fresh, sigs, bands)
 
-    rows = [_article_row(records[i], sigs[i], now) for i in fresh]
-    ids = _insert_returning(conn, t.articles, rows)
+    ids = _allocate(conn, t.articles, len(fresh))
     article_ids = dict(zip(fresh, ids, strict=True))
     group_of: dict[int, int] = {}
     for i in fresh:
@@ -99,28 +99,18 @@ def add_records(conn: Connection, records: Sequence[Record]) -> list[Stored]:
             group_of[i] = target[1]
         else:  # an earlier record of this batch, already resolved (fresh is in order)
             group_of[i] = group_of[target[1]]
-    conn.execute(
-        t.articles.update().where(t.articles.c.id == sa.bindparam("aid")).values(group_id=sa.bindparam("gid")),
-        [{"aid": article_ids[i], "gid": group_of[i]} for i in fresh],
-    )
-    conn.execute(
-        t.analyses.insert(),
-        [
-            {"article_id": article_ids[i], "schema": t_schema(records[i].analysis), "model": records[i].analysis.model,
-             "json": records[i].analysis.to_json()}
-            for i in fresh
-        ],
-    )
-    conn.execute(t.minhash_bands.insert(), [{"band": b, "article_id": article_ids[i]} for i in fresh for b in bands[i]])
+    _bulk(conn, t.articles, [_article_row(records[i], sigs[i], now, article_ids[i], group_of[i]) for i in fresh])
+    _bulk(conn, t.analyses, [
+        {"article_id": article_ids[i], "schema": records[i].analysis.schema_, "model": records[i].analysis.model,
+         "json": records[i].analysis.to_json()}
+        for i in fresh
+    ])
+    _bulk(conn, t.minhash_bands, [{"band": b, "article_id": article_ids[i]} for i in fresh for b in bands[i]])
     _add_parts(conn, [(article_ids[i], records[i].analysis) for i in fresh])
     for i in fresh:
         outcome: Outcome = "near-duplicate" if group_of[i] != article_ids[i] else "new"
         results[i] = Stored(records[i].origin, outcome, article_ids[i], group_of[i])
     return _resolve(results, article_ids)
-
-
-def t_schema(analysis: Analysis) -> str:
-    return analysis.schema_
 
 
 def _resolve(results: list[Stored | None], article_ids: dict[int, int]) -> list[Stored]:
@@ -136,11 +126,11 @@ def _resolve(results: list[Stored | None], article_ids: dict[int, int]) -> list[
 
 
 def _near_duplicates(
-    conn: Connection, fresh: list[int], sigs: dict[int, np.ndarray], bands: dict[int, list[str]]
+    conn: Connection, fresh: list[int], sigs: dict[int, np.ndarray], bands: dict[int, list[int]]
 ) -> dict[int, tuple[str, int]]:
     """For each record that copies another: ("stored", group id) or ("batch", index)."""
     all_bands = sorted({b for i in fresh for b in bands[i]})
-    holders: dict[str, list[int]] = {}
+    holders: dict[int, list[int]] = {}
     for chunk in _chunks(all_bands):
         for band, aid in conn.execute(
             sa.select(t.minhash_bands.c.band, t.minhash_bands.c.article_id).where(t.minhash_bands.c.band.in_(chunk))
@@ -154,7 +144,7 @@ def _near_duplicates(
         ):
             stored[aid] = (minhash.from_bytes(blob), gid)
     found: dict[int, tuple[str, int]] = {}
-    in_batch: dict[str, list[int]] = {}
+    in_batch: dict[int, list[int]] = {}
     for i in fresh:
         best, best_sim = None, NEAR
         for aid in sorted({aid for b in bands[i] for aid in holders.get(b, ())}):
@@ -172,9 +162,10 @@ def _near_duplicates(
     return found
 
 
-def _article_row(rec: Record, sig: np.ndarray, now: str) -> dict:
+def _article_row(rec: Record, sig: np.ndarray, now: str, article_id: int, group_id: int) -> dict:
     a = rec.analysis
     return {
+        "id": article_id,
         "key": rec.key,
         "content_hash": rec.content_hash,
         "ext_id": a.id,
@@ -185,18 +176,52 @@ def _article_row(rec: Record, sig: np.ndarray, now: str) -> dict:
         "language": rec.language,
         "published": a.published,
         "origin": rec.origin,
-        "group_id": 0,  # set below, once the id is known
+        "group_id": group_id,
         "minhash": minhash.to_bytes(sig),
         "ingested_at": now,
     }
 
 
-def _insert_returning(conn: Connection, table: sa.Table, rows: list[dict]) -> list[int]:
-    """Multi-row INSERT ... RETURNING id, ids in the order of `rows`."""
-    if not rows:
+def _lock(conn: Connection) -> None:
+    """Make this transaction the only writer until it ends, so that the
+    duplicate check and the ids handed out below cannot race another run."""
+    if conn.dialect.name == "sqlite":
+        # a write, even of nothing, takes SQLite's write lock for the transaction
+        conn.exec_driver_sql("UPDATE feeds SET url = url WHERE 0")
+    elif conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7420117)")  # 'claimgraph ledger writer'
+
+
+def _allocate(conn: Connection, table: sa.Table, n: int) -> list[int]:
+    """n fresh ids for `table`, known before inserting, so that child rows can
+    be written in bulk without a RETURNING round trip per row."""
+    if n == 0:
         return []
-    stmt = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-    return [r[0] for r in conn.execute(stmt, rows)]
+    if conn.dialect.name == "postgresql":
+        rows = conn.exec_driver_sql(
+            f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, {int(n)})"
+        )
+        return sorted(r[0] for r in rows)
+    # SQLite: we hold the write lock (see _lock), so max(id)+1... are ours
+    top = conn.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0
+    return list(range(top + 1, top + 1 + n))
+
+
+def _bulk(conn: Connection, table: sa.Table, rows: list[dict]) -> None:
+    """A plain executemany through the driver: the Core per-row parameter
+    handling costs more than SQLite's own work at these volumes."""
+    if not rows:
+        return
+    cols = list(rows[0])
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(f'"{c}"' for c in cols)
+    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([mark] * len(cols))})'
+    values = [tuple(r[c] for c in cols) for r in rows]
+    if conn.dialect.name == "sqlite":
+        # dates as ISO text, the form SQLAlchemy's SQLite Date type reads (and
+        # without the sqlite3 default adapter that Python 3.12 deprecates)
+        values = [tuple(v.isoformat() if isinstance(v, date) else v for v in row) for row in values]
+    conn.exec_driver_sql(sql, values)
 
 
 def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
@@ -211,7 +236,10 @@ def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
                 "lat": geo.lat if geo else None, "lon": geo.lon if geo else None, "xentity_id": None,
             })
             entity_owner.append((aid, e))
-    entity_ids = _insert_returning(conn, t.entities, entity_rows)
+    entity_ids = _allocate(conn, t.entities, len(entity_rows))
+    for eid, row in zip(entity_ids, entity_rows, strict=True):
+        row["id"] = eid
+    _bulk(conn, t.entities, entity_rows)
     ent_id: dict[tuple[int, str], int] = {}
     key_rows = []
     for eid, (aid, e) in zip(entity_ids, entity_owner, strict=True):
@@ -219,7 +247,7 @@ def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
         for key in sorted({e.key, *(name_key(n) for n in (e.name, *e.aliases))} - {""}):
             key_rows.append({"entity_id": eid, "key": key})
     if key_rows:
-        conn.execute(t.entity_keys.insert(), key_rows)
+        _bulk(conn, t.entity_keys, key_rows)
 
     claim_rows, claim_owner = [], []
     for aid, a in items:
@@ -234,7 +262,10 @@ def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
                 "hedged": bool(c.hedges), "sentence": c.sentence, "published": a.published, "cluster_id": None,
             })
             claim_owner.append((aid, a, c))
-    claim_ids = _insert_returning(conn, t.claims, claim_rows)
+    claim_ids = _allocate(conn, t.claims, len(claim_rows))
+    for cid, row in zip(claim_ids, claim_rows, strict=True):
+        row["id"] = cid
+    _bulk(conn, t.claims, claim_rows)
     cl_id: dict[tuple[int, str], int] = {}
     mention_rows = []
     for cid, (aid, a, c) in zip(claim_ids, claim_owner, strict=True):
@@ -245,7 +276,7 @@ def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
                 mention_rows.append({"claim_id": cid, "entity_id": ent_id[(aid, e.id)], "key": e.key,
                                      "place": e.type in PLACE_TYPES or e.geo is not None})
     if mention_rows:
-        conn.execute(t.claim_entities.insert(), mention_rows)
+        _bulk(conn, t.claim_entities, mention_rows)
 
     event_rows, relation_rows = [], []
     for aid, a in items:
@@ -263,9 +294,9 @@ def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
                 relation_rows.append({"article_id": aid, "type": r.type, "a": cl_id[(aid, r.a)],
                                       "b": cl_id[(aid, r.b)], "reason": r.reason})
     if event_rows:
-        conn.execute(t.events.insert(), event_rows)
+        _bulk(conn, t.events, event_rows)
     if relation_rows:
-        conn.execute(t.relations.insert(), relation_rows)
+        _bulk(conn, t.relations, relation_rows)
 
 
 def _source_key(a: Analysis, entity_id: str | None, text: str) -> str:

@@ -141,12 +141,11 @@ def upgrade() -> None:
 
     op.create_table(
         "minhash_bands",
-        sa.Column("band", sa.String(length=32), nullable=False),
+        sa.Column("band", sa.BigInteger(), nullable=False),
         sa.Column("article_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["article_id"], ["articles.id"], ondelete="CASCADE"),
     )
     with op.batch_alter_table("minhash_bands", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_minhash_bands_article_id"), ["article_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_minhash_bands_band"), ["band"], unique=False)
 
     op.create_table(
@@ -271,7 +270,6 @@ def downgrade() -> None:
     op.drop_table("claim_entities")
     with op.batch_alter_table("minhash_bands", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_minhash_bands_band"))
-        batch_op.drop_index(batch_op.f("ix_minhash_bands_article_id"))
 
     op.drop_table("minhash_bands")
     with op.batch_alter_table("entities", schema=None) as batch_op:
