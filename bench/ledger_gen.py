@@ -59,9 +59,10 @@ def synthetic_analyses(n: int, seed: int = 7, claims_per: int = 4, stories: int 
                     continue
             else:
                 source = rng.choice(sources)
-                content = (f"{rng.randrange(2, 500)} {rng.choice(['people', 'vehicles', 'families', 'homes'])} "
-                           f"near {rng.choice(places)} were affected after {rng.choice(OBJECTS)} was "
-                           f"{rng.choice(VERBS)} {rng.choice(WHEN)}")
+                # an article's own claim: its own words, so it clusters with nothing by chance
+                content = (f"{rng.randrange(2, 500)} {_name(rng).lower()} {_name(rng).lower()} near "
+                           f"{rng.choice(places)} {_name(rng, 3).lower()} {rng.choice(OBJECTS)} "
+                           f"{_name(rng).lower()} {rng.choice(WHEN)}")
             sentences.append(f"{source.capitalize()} said {content}.")
         text = " ".join(sentences)
         if len(recent) < 2000:
