@@ -74,11 +74,13 @@ def bench_store(args) -> None:
                 fh.write(a.to_json() + "\n")
         from claimgraph import ledger as api
 
-        with ledger(args.pg, folder + "/e2e") if False else open_store(str(Path(folder) / "e2e.sqlite")) as store:
+        Path(folder, "e2e").mkdir()
+        with ledger(args.pg, str(Path(folder, "e2e"))) as store:
             t0 = time.perf_counter()
             summary = api.ingest([str(path)], store, batch=BATCH, link=False)
             spent = time.perf_counter() - t0
-        print(json.dumps({"bench": "ingest-jsonl-analyses", "backend": "sqlite", "articles": args.articles,
+            backend = store.dialect
+        print(json.dumps({"bench": "ingest-jsonl-analyses", "backend": backend, "articles": args.articles,
                           "stored": summary.new + summary.near_duplicate, "seconds": round(spent, 2),
                           "articles_per_s": round(args.articles / spent)}))
 
