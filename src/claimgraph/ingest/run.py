@@ -104,20 +104,22 @@ def ingest_docs(
 def _skip_known(store: Store, docs: Iterable[Doc], summary: Summary, tick: Callable[[str], None]) -> Iterator[Doc]:
     """Drop articles that are stored already, before the costly analysis."""
     seen: set[str] = set()
-    with store.engine.connect() as conn:
-        for doc in docs:
-            source = doc.article or doc.analysis
-            if source is None:
-                yield doc
-                continue
-            key, digest = article_key(source.text, source.url)
-            if key in seen or digest in seen or known(conn, [key], [digest]):
-                summary.duplicate += 1
-                tick("duplicate")
-                continue
-            seen.update((key, digest))
+    for doc in docs:
+        source = doc.article or doc.analysis
+        if source is None:
             yield doc
-        conn.rollback()  # end the read transaction so SQLite can checkpoint
+            continue
+        key, digest = article_key(source.text, source.url)
+        if key not in seen and digest not in seen:
+            # a short connection per check: nothing stays open while the run analyses
+            with store.engine.connect() as conn:
+                stored = known(conn, [key], [digest])
+        if key in seen or digest in seen or stored:
+            summary.duplicate += 1
+            tick("duplicate")
+            continue
+        seen.update((key, digest))
+        yield doc
 
 
 def _analysed(

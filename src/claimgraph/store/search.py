@@ -125,8 +125,9 @@ def conditions(store: Store, q: Query) -> tuple[list, object | None]:
         where.append(clause)
     f = q.filters
     if "source" in f:
+        source_text = sa.func.lower(t.claims.c.source_text)
         where.append(sa.or_(*(
-            sa.or_(t.claims.c.source_key == name_key(v), sa.func.lower(t.claims.c.source_text).contains(v.lower()))
+            sa.or_(t.claims.c.source_key == name_key(v), source_text.contains(v.lower(), autoescape=True))
             for v in f["source"]
         )))
     for name, place in (("entity", False), ("place", True)):
