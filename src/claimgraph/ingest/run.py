@@ -19,7 +19,7 @@ from claimgraph.ingest.identity import article_key
 from claimgraph.ingest.sources import Doc, Options, expand
 from claimgraph.store import Store
 from claimgraph.store import schema as t
-from claimgraph.store.write import Record, Stored, add_records, known
+from claimgraph.store.write import Record, add_records, known
 
 if TYPE_CHECKING:  # spaCy loads only when something is analysed
     from claimgraph.analyse import Analyzer
@@ -33,7 +33,6 @@ class Summary:
     near_duplicate: int = 0
     duplicate: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
-    stored: list[Stored] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -81,7 +80,6 @@ def ingest_docs(
                 summary.near_duplicate += 1
             else:
                 summary.duplicate += 1
-            summary.stored.append(s)
             tick(s.outcome)
         pending.clear()
 
