@@ -4,7 +4,8 @@
     status:denied type:ASSAULT type:direct from:2024-12 to:2024-12-31 is:contradicted -rumour
 
 Words and "phrases" must all occur in a claim (its content or source;
-English stemming on both back ends); `-word` must not. Filters narrow:
+English stemming on both back ends); `-word` must not; `source:` wants its
+words, in order, in the claim's source. Filters narrow:
 several values of one filter are alternatives, different filters all apply.
 `type:` takes a PLOVER event type (ASSAULT) or a claim kind (direct). Dates
 may be a year, a month or a day; `to:` includes the whole period.
@@ -77,20 +78,26 @@ def _period(value: str, end: bool) -> date:
         raise UsageError(f"{which}:{value} is not a date such as 2024, 2024-12 or 2024-12-08") from None
 
 
-def _fts5(q: Query) -> str:
-    def quoted(s: str) -> str:
-        return '"' + s.replace('"', '""') + '"'
+def _quoted(s: str) -> str:
+    return '"' + s.replace('"', '""') + '"'
 
-    positive = " ".join(quoted(x) for x in q.words + q.phrases)
-    return positive + "".join(f" NOT {quoted(x)}" for x in q.excluded)
+
+def _fts5(q: Query) -> str:
+    """The FTS5 expression: every word and phrase, none of the excluded, and
+    (folded in, so that one index lookup does it all) the source filter."""
+    parts = [_quoted(x) for x in q.words + q.phrases]
+    sources = q.filters.get("source", [])
+    if sources:
+        parts.append("(" + " OR ".join(f"source_text : {_quoted(v)}" for v in sources) + ")")
+    return " AND ".join(parts) + "".join(f" NOT {_quoted(x)}" for x in q.excluded)
 
 
 def _text_clause(store: Store, q: Query):
-    """(where clause, rank expression or None) for the words and phrases."""
+    """The where clause for words, phrases and (on SQLite) the source filter."""
     if store.is_sqlite:
         fts = sa.table("claims_fts", sa.column("rowid"))
         match = sa.select(fts.c.rowid).where(sa.literal_column("claims_fts").op("MATCH")(_fts5(q)))
-        return t.claims.c.id.in_(match), None
+        return t.claims.c.id.in_(match)
     tsv = sa.literal_column("claims.tsv")
     parts = [sa.func.plainto_tsquery("english", w) for w in q.words]
     parts += [sa.func.phraseto_tsquery("english", p) for p in q.phrases]
@@ -98,7 +105,7 @@ def _text_clause(store: Store, q: Query):
     tsq = parts[0]
     for p in parts[1:]:
         tsq = sa.func.tsquery_and(tsq, p)
-    return tsv.op("@@")(tsq), sa.func.ts_rank(tsv, tsq)
+    return tsv.op("@@")(tsq)
 
 
 def _entity_claims(value: str, place: bool):
@@ -116,20 +123,16 @@ def _entity_claims(value: str, place: bool):
     return t.claims.c.id.in_(sel)
 
 
-def conditions(store: Store, q: Query) -> tuple[list, object | None]:
-    """The WHERE conditions of a query, and its rank expression."""
+def conditions(store: Store, q: Query) -> list:
+    """The WHERE conditions of a query."""
     where: list = []
-    rank = None
-    if q.has_text:
-        clause, rank = _text_clause(store, q)
-        where.append(clause)
     f = q.filters
-    if "source" in f:
-        source_text = sa.func.lower(t.claims.c.source_text)
-        where.append(sa.or_(*(
-            sa.or_(t.claims.c.source_key == name_key(v), source_text.contains(v.lower(), autoescape=True))
-            for v in f["source"]
-        )))
+    if q.has_text or (store.is_sqlite and "source" in f):
+        where.append(_text_clause(store, q))
+    if "source" in f and not store.is_sqlite:
+        # the same words-in-order match as FTS5's column filter on SQLite
+        source_tsv = sa.literal_column("claims.source_tsv")
+        where.append(sa.or_(*(source_tsv.op("@@")(sa.func.phraseto_tsquery("english", v)) for v in f["source"])))
     for name, place in (("entity", False), ("place", True)):
         if name in f:
             where.append(sa.or_(*(_entity_claims(v, place) for v in f[name])))
@@ -153,7 +156,7 @@ def conditions(store: Store, q: Query) -> tuple[list, object | None]:
         if v.lower() != "contradicted":
             raise UsageError(f"is:{v} is not known; use is:contradicted")
         where.append(t.claims.c.cluster_id.in_(sa.select(t.clusters.c.id).where(t.clusters.c.contradicted.is_(True))))
-    return where, rank
+    return where
 
 
 COLUMNS = (
@@ -165,7 +168,7 @@ COLUMNS = (
 
 
 def select_claims(store: Store, q: Query, order: str = "newest") -> sa.Select:
-    where, _rank = conditions(store, q)
+    where = conditions(store, q)
     stmt = (
         sa.select(*COLUMNS)
         .join(t.articles, t.articles.c.id == t.claims.c.article_id)

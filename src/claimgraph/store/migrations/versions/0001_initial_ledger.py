@@ -310,6 +310,12 @@ def _create_search() -> None:
             "(to_tsvector('english', content || ' ' || source_text)) STORED"
         )
         op.execute("CREATE INDEX ix_claims_tsv ON claims USING gin (tsv)")
+        # the source alone, for source: filters (FTS5 does this with a column filter)
+        op.execute(
+            "ALTER TABLE claims ADD COLUMN source_tsv tsvector GENERATED ALWAYS AS "
+            "(to_tsvector('english', source_text)) STORED"
+        )
+        op.execute("CREATE INDEX ix_claims_source_tsv ON claims USING gin (source_tsv)")
         return
     # An external-content FTS5 table: the text lives once, in `claims`.
     op.execute(
@@ -329,6 +335,8 @@ def _create_search() -> None:
 
 def _drop_search() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX IF EXISTS ix_claims_source_tsv")
+        op.execute("ALTER TABLE claims DROP COLUMN IF EXISTS source_tsv")
         op.execute("DROP INDEX IF EXISTS ix_claims_tsv")
         op.execute("ALTER TABLE claims DROP COLUMN IF EXISTS tsv")
         return
