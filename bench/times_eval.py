@@ -51,8 +51,9 @@ def main() -> None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         DocBin(store_user_data=False, docs=docs).to_disk(cache)
     for a, doc in zip(articles, docs, strict=True):
-        times = [{"start": t.start, "end": t.end, "type": t.type, "value": t.value}
-                 for t in tag(a.text, a.published, doc)]
+        times = [
+            {"start": t.start, "end": t.end, "type": t.type, "value": t.value} for t in tag(a.text, a.published, doc)
+        ]
         sys.stdout.write(json.dumps({"id": a.id, "text": a.text, "times": times}) + "\n")
 
 

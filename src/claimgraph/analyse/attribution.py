@@ -21,6 +21,8 @@ own or an earlier organisation of that kind. Generic sources ("reports",
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import takewhile
 
@@ -37,10 +39,11 @@ SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 CLAUSES = frozenset({"ccomp", "xcomp", "csubj"})
 # Participles and coordinated verbs share the subject of the verb they hang on:
 # "HUR's statement underscores this, noting: ...", "He said X and added Y".
-SHARES_SUBJECT = frozenset({"advcl", "conj", "xcomp", "pcomp"})
+SHARES_SUBJECT = frozenset({"advcl", "conj", "xcomp", "pcomp", "prep"})
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 PRONOUNS_PLURAL = frozenset({"they", "them"})
 RELATIVE = frozenset({"who", "which", "that"})
+FIRST_SECOND_PERSON = frozenset({"i", "we", "you"})
 WEAK_OBJECTS = frozenset({"this", "that", "it", "these", "those", "so", "what", "something", "nothing"})
 GENERIC_DETERMINERS = frozenset({"some", "many", "several", "other", "most", "few", "a", "an", "no", "all"})
 CONTENT_TRIM = frozenset({"that", "whether", "if", ",", ":", ";", "-", "—", "–", "and", "but"})
@@ -65,6 +68,7 @@ def run(document: Document) -> None:
     found: list[Found] = []
     for i, sent in enumerate(document.sents):
         found += _sentence_claims(document, sent, i, lex)
+    found += _layout_claims(document, found)
     found = _dedupe(found)
     _cut_nested(document, found)
     _extend_quotes(document, found)
@@ -121,11 +125,12 @@ def _sentence_claims(document: Document, sent: SpacySpan, index: int, lex: Lexic
     return out
 
 
-def _verb_claim(
-    document: Document, sent: SpacySpan, verb: Token, cue: Cue, index: int, lex: Lexicons
-) -> Found | None:
+def _verb_claim(document: Document, sent: SpacySpan, verb: Token, cue: Cue, index: int, lex: Lexicons) -> Found | None:
     subject = _subject(verb)
-    negated = any(c.dep_ == "neg" or c.lower_ in lex.negations for c in verb.children)
+    negated = any(
+        (c.dep_ == "neg" or c.lower_ in lex.negations) and c.i < verb.i and not _in_quote(document, c.idx)
+        for c in verb.children
+    )
     cue_end = verb
     content: tuple[int, int] | None = None
     children = list(verb.children)
@@ -140,11 +145,15 @@ def _verb_claim(
         exclude = {subject.i} if subject is not None and subject.head.i == clause.i else set()
         start = obj if obj is not None and obj.i < clause.i and cue.sense == "stance" else clause
         content = _subtree_chars(document, start, upto=clause, exclude=exclude)
-    elif verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
-        # "Assad fled, officials said": the cue hangs on the clause it reports.
-        content = _subtree_chars(document, verb.head, exclude={verb.i})
+    elif verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX") and subject is not None:
+        # "Assad fled, officials said" or "perhaps, he said, it could help": the
+        # cue hangs on the clause it reports, which runs round it.
+        if _quote_block(document, verb, subject, cue_end) is None:
+            content = _subtree_chars(document, verb.head, exclude={verb.i})
+            return _found(document, verb, cue_end, cue, content, subject, index, "parenthetical", negated)
     elif obj is not None and cue.takes_object:
         content = _subtree_chars(document, obj, upto=_last_complement(verb, obj))
+        content = (content[0], max(content[1], _right_extent(document, verb, obj)))
     else:
         prep = next((c for c in children if c.dep_ == "prep" and c.i == verb.i + 1 + (prt is not None)), None)
         pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None) if prep else None
@@ -155,11 +164,97 @@ def _verb_claim(
             content = _after_colon(document, sent, verb)
             if content is not None:
                 return _found(document, verb, verb, cue, content, subject, index, "colon", negated)
-    if content is None:
-        return None
     if subject is None and not _impersonal(verb):
         return None
+    if (
+        subject is not None
+        and subject.lower_ in FIRST_SECOND_PERSON
+        and (cue.sense == "cognition" or _in_quote(document, verb.idx))
+    ):
+        return None  # "I think", or a quoted speaker's own report: part of what they say
+    block = _quote_block(document, verb, subject, cue_end)
+    if block is not None and (content is None or not _reaches_beyond(content, block)):
+        return _found(document, verb, cue_end, cue, block, subject, index, "quote", negated)
+    if content is None and cue.sense == "speech" and subject is not None and _set_off(document, sent, verb, subject):
+        # "But to prevent problems, he said, officials should be vigilant"
+        content = (sent.start_char, sent.end_char)
+        return _found(document, verb, cue_end, cue, content, subject, index, "parenthetical", negated)
+    if content is None:
+        return None
     return _found(document, verb, cue_end, cue, content, subject, index, "verb", negated)
+
+
+def _reaches_beyond(content: tuple[int, int], block: tuple[int, int]) -> bool:
+    """Whether the parse's content is more than the quotation: '“Trump exaggerates”
+    the level of unemployment' quotes a fragment of an indirect claim."""
+    return content[0] < block[0] - 3 or content[1] > block[1] + 3
+
+
+def _right_extent(document: Document, verb: Token, start: Token) -> int:
+    """End of the verb's dependents after `start` that belong to the content:
+    'accused X [of attempting ...]', 'cited X [as examples]'. A comma-set
+    participle, a second predicate or a new clause ends it."""
+    doc = document.doc
+    end = start.right_edge
+    for child in verb.rights:
+        if child.i <= start.i:
+            continue
+        if child.dep_ in ("conj", "cc", "punct", "parataxis", "ccomp", "dep"):
+            break
+        if child.left_edge.i > 0 and doc[child.left_edge.i - 1].text in (",", ";", "—", "–"):
+            break
+        if child.dep_ in ("prep", "advcl", "xcomp", "oprd", "acomp", "npadvmod", "advmod"):
+            end = child.right_edge
+    return end.idx + len(end)
+
+
+def _chunk(document: Document, verb: Token, subject: Token | None, cue_end: Token) -> tuple[int, int]:
+    """Where the attribution itself is written: 'Ms. Moore said Friday'.
+    Words the parse hangs on the verb from inside a quotation are not part of it."""
+    toks = [verb, cue_end, *(c for c in verb.children if c.dep_ in ("npadvmod", "neg", "aux", "advmod", "prt"))]
+    if subject is not None and subject.head.i == verb.i:
+        toks += [subject.left_edge, subject.right_edge]
+    toks = [t for t in toks if t.i == verb.i or not _in_quote(document, t.idx)]
+    return min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
+
+
+def _quote_block(document: Document, verb: Token, subject: Token | None, cue_end: Token) -> tuple[int, int] | None:
+    """The quotations an attribution sits between or beside: '“A,” she said,
+    “B.” “C.”' gives the span from A to C. None when no quote is adjacent."""
+    text = document.text
+    start, end = _chunk(document, verb, subject, cue_end)
+    if _in_quote(document, start) or _in_quote(document, end - 1):
+        return None
+    quotes = document.quotes
+    left = next((q for q in reversed(quotes) if q.end <= start and _joins(text[q.end : start])), None)
+    right = next((q for q in quotes if q.start >= end and _joins(text[end : q.start])), None)
+    if left is None and right is None:
+        return None
+    last = right or left
+    for q in quotes:  # quotations that run on right after, in the same paragraph
+        if q.start >= last.end and _joins(text[last.end : q.start], bare=True):
+            last = q
+    return (left or right).start, last.end
+
+
+def _joins(gap: str, bare: bool = False) -> bool:
+    """Whether only punctuation and spaces (no line break) separate two pieces."""
+    if len(gap) > 4 or "\n" in gap:
+        return False
+    return not gap.strip(" " if bare else " ,:;.—–―-")
+
+
+def _in_quote(document: Document, offset: int) -> bool:
+    return any(q.start < offset < q.end - 1 for q in document.quotes)
+
+
+def _set_off(document: Document, sent: SpacySpan, verb: Token, subject: Token) -> bool:
+    """An attribution between commas, or after one at the sentence end."""
+    start, end = _chunk(document, verb, subject, verb)
+    text = document.text
+    before = text[sent.start_char : start].rstrip()
+    after = text[end : sent.end_char].lstrip()
+    return before.endswith(",") and (after[:1] in (",", ".", "") or not after)
 
 
 def _found(
@@ -177,7 +272,8 @@ def _found(
     if content[1] - content[0] < 2:
         return None
     cue_span = (first.idx, last.idx + len(last))
-    if pattern != "adverb" and content[0] < cue_span[1] and cue_span[0] < content[1]:
+    inside_allowed = pattern in ("adverb", "quote", "parenthetical")
+    if not inside_allowed and content[0] < cue_span[1] and cue_span[0] < content[1]:
         return None
     source = None if subject is None or subject.lower_ == "it" else _np_tokens(subject)
     return Found(
@@ -236,14 +332,13 @@ def _core_clause(document: Document, verb: Token) -> tuple[int, int]:
     doc = document.doc
     adjuncts = set()
     for child in verb.children:
-        if child.dep_ not in ("prep", "advcl", "advmod", "npadvmod", "xcomp", "acl", "ccomp"):
+        if child.dep_ not in ("prep", "advcl", "advmod", "npadvmod", "xcomp", "acl", "ccomp", "conj"):
             continue
         edge_l, edge_r = child.left_edge.i, child.right_edge.i
         before = doc[edge_l - 1] if edge_l > 0 else None
         after = doc[edge_r + 1] if edge_r + 1 < len(doc) else None
-        if (child.i > verb.i and before is not None and before.text == ",") or (
-            child.i < verb.i and after is not None and after.text == ","
-        ):
+        after_comma = before is not None and (before.text == "," or (child.dep_ == "conj" and before.dep_ == "cc"))
+        if (child.i > verb.i and after_comma) or (child.i < verb.i and after is not None and after.text == ","):
             adjuncts.add(child.i)
     return _subtree_chars(document, verb, exclude=adjuncts)
 
@@ -254,6 +349,62 @@ def _after_colon(document: Document, sent: SpacySpan, verb: Token) -> tuple[int,
     if nxt is None or nxt.text != ":" or nxt.i + 1 >= sent.end:
         return None
     return (document.doc[nxt.i + 1].idx, sent.end_char)
+
+
+# Attribution by layout rather than syntax: '“...” ― Carla Sanchez' under a
+# quotation, and 'PENCE: ...' at the start of a transcript paragraph.
+DASH_SOURCE = re.compile(r"[ \t\u00a0]*[―—–][ \t\u00a0]*([A-Z][\w.'’-]*(?:[ \u00a0]+[A-Z][\w.'’-]*){0,3})")
+SPEAKER = re.compile(
+    r"[\"“]?([A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+){0,2}|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}):[ \t]+(?=\S)"
+)
+
+
+def _layout_claims(document: Document, found: list[Found]) -> list[Found]:
+    text = document.text
+    doc = document.doc
+    out = []
+    cues = {f.cue[0] for f in found}
+    for q in document.quotes:
+        m = DASH_SOURCE.match(text, q.end)
+        source = doc.char_span(*m.span(1), alignment_mode="expand") if m else None
+        if source is not None:
+            dash = text.index(m.group(0).strip()[0], q.end)
+            out.append(_layout_found(document, (q.start, q.end), (dash, dash + 1), source, "dash"))
+    entity_starts = {m.start for e in document.entities if e.type in ("PERSON", "ORG") for m in e.mentions}
+    for para in document.paragraphs:
+        m = SPEAKER.match(text, para.start, para.end)
+        if para.heading or m is None or m.start(1) in cues:
+            continue
+        name = m.group(1)
+        if not (name.isupper() or m.start(1) in entity_starts):
+            continue  # 'Update:', 'Note:' and the like name no speaker
+        source = doc.char_span(*m.span(1), alignment_mode="expand")
+        colon = m.end(1)
+        if source is not None:
+            out.append(_layout_found(document, (m.end(), para.end), (colon, colon + 1), source, "speaker"))
+    return [f for f in out if f is not None]
+
+
+def _layout_found(
+    document: Document, content: tuple[int, int], cue: tuple[int, int], source: SpacySpan, pattern: str
+) -> Found | None:
+    start, end = _trim(document, *content)
+    if end - start < 2:
+        return None
+    return Found(
+        content=(start, end),
+        cue=cue,
+        cue_sense="speech",
+        pattern=pattern,
+        sentence=_sentence_at(document, start),
+        source=(source.start, source.end - 1),
+        source_head=source.root,
+    )
+
+
+def _sentence_at(document: Document, offset: int) -> int:
+    starts = [s.start for s in document.sentences]
+    return max(bisect_right(starts, offset) - 1, 0)
 
 
 # ------------------------------------------------------------------ helpers
@@ -308,7 +459,7 @@ def _subtree_chars(
     if exclude:
         doc = document.doc
         skip = {t.i for i in exclude for t in doc[i].subtree}
-        idx = [i for i in range(first_i, last_i + 1) if i not in skip and not doc[i].is_punct]
+        idx = [i for i in range(first_i, last_i + 1) if i not in skip and not (doc[i].is_punct or doc[i].is_space)]
         if not idx:
             return (tok.idx, tok.idx)
         first_i, last_i = idx[0], idx[-1]
@@ -324,7 +475,7 @@ def _np_tokens(head: Token) -> tuple[int, int]:
         if child.dep_ in ("compound", "flat", "nummod", "prep", "amod", "poss") and not any(
             t.is_punct for t in head.doc[last + 1 : child.i]
         ):
-            last = child.right_edge.i if child.dep_ == "prep" else child.i
+            last = child.right_edge.i if child.dep_ in ("prep", "amod") else child.i
         else:
             break
     return first, last
@@ -345,10 +496,15 @@ def _trim(document: Document, start: int, end: int) -> tuple[int, int]:
         while start < end and text[start].isspace():
             start += 1
             changed = True
-    opens_quote = start < end and text[start] in "“\"‘«"
-    while end > start and (text[end - 1] in " \n\t,;:-—–" or (text[end - 1] in ".!?" and not opens_quote)):
-        end -= 1
-    return start, end
+    opens_quote = start < end and text[start] in '“"‘«'
+    while True:
+        while end > start and (text[end - 1] in " \n\t,;:-—–" or (text[end - 1] in ".!?" and not opens_quote)):
+            end -= 1
+        tail = text[start:end].rsplit(None, 1)
+        if len(tail) == 2 and tail[1].lower() in ("and", "but", "or"):
+            end -= len(tail[1])
+            continue
+        return start, end
 
 
 def _dedupe(found: list[Found]) -> list[Found]:
@@ -381,7 +537,8 @@ def _cut_nested(document: Document, found: list[Found]) -> None:
                 continue
             # the cue's chain of heads inside the content: its last link is the
             # content's root, the one before it the constituent to cut
-            chain = list(takewhile(lambda t: f.content[0] <= t.idx < f.content[1], [tok[0], *tok[0].ancestors]))
+            lo, hi = f.content
+            chain = list(takewhile(lambda t, lo=lo, hi=hi: lo <= t.idx < hi, [tok[0], *tok[0].ancestors]))
             if len(chain) < 2:
                 continue
             root, path = chain[-1], chain[-2]
@@ -396,8 +553,13 @@ def _extend_quotes(document: Document, found: list[Found]) -> None:
     cues = sorted(f.cue[0] for f in found)
     for f in found:
         for q in quotes:
-            if q.start <= f.content[0] < q.end < f.content[1] + 3 or f.content[0] <= q.start < f.content[1] < q.end:
-                f.content = (min(f.content[0], q.start) if q.start >= f.content[0] - 1 else f.content[0], q.end)
+            start, end = f.content
+            if q.start <= start < q.end and end < q.end:
+                # content inside a quotation runs to its end, and takes in the
+                # opening mark when it starts right after it
+                f.content = (q.start if q.start >= start - 1 else start, q.end)
+            elif start <= q.start < end < q.end:
+                f.content = (start, q.end)
         # quote-only sentences right after, by the same speaker
         nxt = f.sentence + 1
         while nxt < len(document.sentences) and f.pattern != "adverb":
@@ -415,6 +577,8 @@ def _extend_quotes(document: Document, found: list[Found]) -> None:
 
 
 def _kind(document: Document, content: tuple[int, int], pattern: str) -> str:
+    if pattern in ("quote", "dash", "speaker"):
+        return "direct"  # quotations around or beside the attribution, transcript lines
     inside = 0
     for q in document.quotes:
         inside += max(0, min(q.end, content[1]) - max(q.start, content[0]))
@@ -461,15 +625,21 @@ class _SourceResolver:
     def _entity_of(self, head: Token, first: int, last: int) -> Entity | None:
         te = self.document.token_entity
         doc = self.document.doc
-        candidates = [head.i] + [c.i for c in head.children if c.dep_ == "poss"] + list(range(first, last + 1))
+        # "Its spokesman, Idris Kalen, said": the apposition names the source
+        named = [c.i for c in head.children if c.dep_ == "appos" and c.i in te]
+        candidates = [head.i, *named] + [c.i for c in head.children if c.dep_ == "poss"] + list(range(first, last + 1))
         for i in candidates:
             eid = te.get(i)
             if eid is not None:
                 ent = self.document.entity(eid)
                 # "Russian officials": the demonym describes the source, it is not it.
-                if ent is not None and not (ent.type == "NORP" and i != head.i and doc[i].dep_ == "amod"):
-                    if i == head.i or doc[i].dep_ in ("poss", "compound") or i in (first, last):
-                        return ent
+                demonym = ent is not None and ent.type == "NORP" and i != head.i and doc[i].dep_ == "amod"
+                if (
+                    ent is not None
+                    and not demonym
+                    and (i == head.i or doc[i].dep_ in ("poss", "compound", "appos") or i in (first, last))
+                ):
+                    return ent
         return None
 
     def _antecedent(self, pronoun: Token, f: Found) -> Entity | None:
@@ -536,9 +706,33 @@ class _SourceResolver:
 
 
 _COLLECTIVE = frozenset(
-    {"ministry", "government", "administration", "department", "agency", "police", "military", "army",
-     "campaign", "committee", "council", "office", "embassy", "media", "authority", "data", "study",
-     "survey", "poll", "report", "statement", "document", "outlet", "newspaper", "channel"}
+    {
+        "ministry",
+        "government",
+        "administration",
+        "department",
+        "agency",
+        "police",
+        "military",
+        "army",
+        "campaign",
+        "committee",
+        "council",
+        "office",
+        "embassy",
+        "media",
+        "authority",
+        "data",
+        "study",
+        "survey",
+        "poll",
+        "report",
+        "statement",
+        "document",
+        "outlet",
+        "newspaper",
+        "channel",
+    }
 )
 
 

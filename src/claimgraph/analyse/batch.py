@@ -94,6 +94,8 @@ def _init_worker(settings: Settings) -> None:
     # An initializer that raises makes the pool respawn workers for ever:
     # keep the error and report it from the first task instead.
     global _worker
+    if _worker is not None:
+        return  # forked from a parent that loaded it already
     try:
         _worker = Analyzer(settings).load()
     except ClaimgraphError as exc:
@@ -110,7 +112,12 @@ def _work(chunk: list[Article | BadItem]) -> list[Result]:
 def _parallel(items: Iterable[Article | BadItem], settings: Settings, jobs: int) -> Iterator[Result]:
     """Chunks go to `jobs` processes; a bounded window of chunks in flight
     keeps memory flat on long streams while results come back in order."""
+    global _worker
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    if method == "fork":
+        # Load once here: forked workers share the pipeline copy-on-write and
+        # start analysing at once instead of each loading spaCy for a second or two.
+        _worker = Analyzer(settings).load()
     with mp.get_context(method).Pool(jobs, initializer=_init_worker, initargs=(settings,)) as pool:
         pending: deque = deque()
         for chunk in _chunks(items, CHUNK):

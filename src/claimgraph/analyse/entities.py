@@ -34,7 +34,10 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _FAMILY = {"PERSON": "person"}
 APOSTROPHES = "'’"
 ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&.\-]{1,11}s?)\)")
-MIN_VARIANT_KEY = 3  # shorter consonant skeletons (Hama: "hm") match too much
+MIN_VARIANT_KEY = 3
+STANCE_PREFIX = re.compile(
+    r"(?:anti|pro|non|ex|post|pre)-", re.IGNORECASE
+)  # shorter consonant skeletons (Hama: "hm") match too much
 
 
 @dataclass
@@ -104,6 +107,13 @@ def _ner_mentions(document: Document) -> list[tuple[int, int, str, str]]:
             end -= 2
         elif text[end - 1] in APOSTROPHES:
             end -= 1
+        paren = text.find("(", start, end)
+        if paren > start:  # "Harbour Authority (HA": the acronym is linked by `_link_acronyms`
+            end = paren
+            while end > start and text[end - 1] == " ":
+                end -= 1
+        if STANCE_PREFIX.match(text, start, end):
+            continue  # "anti-Assad" is about Assad, who is found there by `_propagate`
         if end > start and any(c.isalpha() for c in text[start:end]):
             out.append((start, end, ent.label_, "name"))
     return out
@@ -171,7 +181,9 @@ def _find_cluster(clusters: list[_Cluster], form: str, label: str) -> _Cluster |
         for c in reversed(clusters):
             if vkey in c.last_words and c.label == "PERSON":
                 return c
-    if len(vkey.replace(" ", "")) >= MIN_VARIANT_KEY:
+    # Spelling variants merge places and organisations; for people the key is
+    # too coarse (Tim Cole / Tom Cole), so they merge only by name or surname.
+    if label != "PERSON" and len(vkey.replace(" ", "")) >= MIN_VARIANT_KEY:
         for c in clusters:
             if vkey in c.variant_keys and _compatible(c.label, label):
                 return c
@@ -190,10 +202,17 @@ def _link_acronyms(document: Document, clusters: list[_Cluster]) -> None:
                 break
         if owner is None:
             owner = _cluster_with_key(clusters, plain(acr))
-            if owner is None:
-                owner = _Cluster()
-                clusters.append(owner)
-                owner.add_form(acr, "ORG")
+        if owner is None:
+            owner = _Cluster()
+            clusters.append(owner)
+            long_form = _spelled_out(text, m.start(), acr)
+            if long_form is not None:
+                # the NER missed the name, but its initials spell the acronym
+                owner.add_form(text[long_form[0] : long_form[1]], "ORG")
+                owner.mentions.append(
+                    Mention(start=long_form[0], end=long_form[1], text=text[long_form[0] : long_form[1]])
+                )
+            owner.add_form(acr, "ORG")
         owner.acronyms.add(acr)
         owner.keys.add(plain(acr))
         if acr not in owner.names:
@@ -204,6 +223,29 @@ def _link_acronyms(document: Document, clusters: list[_Cluster]) -> None:
             owner.names += [n for n in other.names if n not in owner.names]
             owner.keys |= other.keys
             clusters.remove(other)
+
+
+def _spelled_out(text: str, paren: int, acr: str) -> tuple[int, int] | None:
+    """The capitalised words just before '(ACR)' whose initials spell ACR."""
+    words = list(re.finditer(r"[\w’'&-]+", text[max(0, paren - 200) : paren]))
+    offset = max(0, paren - 200)
+    letters = [c for c in acr.upper() if c.isalpha()]
+    picked: list[re.Match] = []
+    for w in reversed(words):
+        word = w.group()
+        if word.lower() in ("of", "for", "and", "the", "on", "de"):
+            picked.append(w)
+            continue
+        if not word[:1].isupper():
+            break
+        picked.append(w)
+        initials = [x.group()[0] for x in reversed(picked) if x.group()[:1].isupper()]
+        if initials == letters:
+            first = picked[-1]
+            return offset + first.start(), offset + picked[0].end()
+        if len(initials) >= len(letters):
+            break
+    return None
 
 
 def _cluster_with_key(clusters: list[_Cluster], key: str) -> _Cluster | None:
@@ -231,9 +273,7 @@ def _propagate(document: Document, clusters: list[_Cluster]) -> None:
                 forms.setdefault(core, c)
     if not forms:
         return
-    pattern = re.compile(
-        r"(?<![\w])(" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + r")(?![\w])"
-    )
+    pattern = re.compile(r"(?<![\w])(" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + r")(?![\w])")
     for m in pattern.finditer(text):
         s, e = m.span()
         if any(a < e and s < b for a, b in taken):
@@ -248,6 +288,9 @@ def _propagate(document: Document, clusters: list[_Cluster]) -> None:
 def _emit(document: Document, clusters: list[_Cluster]) -> None:
     for c in clusters:
         c.mentions.sort(key=lambda m: m.start)
+        for m in c.mentions:
+            if m.text in c.acronyms:
+                m.kind = "acronym"
     clusters.sort(key=lambda c: c.mentions[0].start)
     for c in clusters:
         names = [n for n in c.names if n not in c.acronyms] or c.names
@@ -268,9 +311,7 @@ def index_tokens(document: Document) -> None:
     """Map each token to the entity whose mention covers it (the shortest)."""
     doc = document.doc
     document.token_entity.clear()
-    spans = sorted(
-        ((m.start, m.end, e.id) for e in document.entities for m in e.mentions), key=lambda x: x[0] - x[1]
-    )
+    spans = sorted(((m.start, m.end, e.id) for e in document.entities for m in e.mentions), key=lambda x: x[0] - x[1])
     for start, end, eid in spans:
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None:

@@ -63,9 +63,7 @@ def _modal_root(document: Document, claim: Claim) -> bool:
     if span is None:
         return False
     roots = [t for t in span if t.head.i < span.start or t.head.i >= span.end or t.head.i == t.i]
-    return any(
-        c.dep_ == "aux" and c.lower_ in EPISTEMIC_MODALS and c.tag_ == "MD" for r in roots for c in r.children
-    )
+    return any(c.dep_ == "aux" and c.lower_ in EPISTEMIC_MODALS and c.tag_ == "MD" for r in roots for c in r.children)
 
 
 def find_hedges(document: Document) -> list[Hedge]:

@@ -18,6 +18,7 @@ LINE = re.compile(r"[^\n]+")
 OPENING = "“„«‹"
 CLOSING = "”»›"
 STRAIGHT = '"'
+QUOTE_MARK = re.compile(r"''|``|[“”„«»‹›\"]")
 SENTENCE_END = ".!?:;…”\"'’)"
 # Function words that stay lower-case in a title-case heading.
 MINOR_WORDS = frozenset(
@@ -62,9 +63,7 @@ def run(document: Document) -> None:
         if start >= end or any(hs <= start < he for hs, he in heading_spans):
             continue
         paragraph = _index_at(starts, start)
-        document.sentences.append(
-            Sentence(start=start, end=end, text=document.text[start:end], paragraph=paragraph)
-        )
+        document.sentences.append(Sentence(start=start, end=end, text=document.text[start:end], paragraph=paragraph))
         document.sents.append(sent)
 
 
@@ -99,26 +98,35 @@ def quotes(text: str, paras: list[Paragraph]) -> list[Quote]:
     start: int | None = None  # offset of the opening mark of the quote being read
     body = [p for p in paras if not p.heading]
     for i, para in enumerate(body):
-        first = para.start
-        if start is not None and text[first] in OPENING + STRAIGHT:
-            first += 1  # the mark that resumes a quote carried over from the last paragraph
-        for j in range(first, para.end):
-            ch = text[j]
-            if start is None and (ch in OPENING or ch == STRAIGHT):
-                start = j
-            elif start is not None and (ch in CLOSING or ch == STRAIGHT):
-                out.append(Quote(start=start, end=j + 1, text=text[start : j + 1]))
+        marks = list(QUOTE_MARK.finditer(text, para.start, para.end))
+        if start is not None and marks and marks[0].start() == para.start and _role(marks[0].group()) != "close":
+            marks = marks[1:]  # the mark that resumes a quote carried over from the last paragraph
+        for m in marks:
+            role = _role(m.group())
+            if start is None and role != "close":
+                start = m.start()
+            elif start is not None and role != "open":
+                out.append(Quote(start=start, end=m.end(), text=text[start : m.end()]))
                 start = None
         if start is None:
             continue
         nxt = body[i + 1] if i + 1 < len(body) else None
-        if nxt is None or text[nxt.start] not in OPENING + STRAIGHT or nxt.start - para.end > 3:
+        resumed = nxt is not None and nxt.start - para.end <= 3 and QUOTE_MARK.match(text, nxt.start)
+        if not resumed or _role(resumed.group()) == "close":
             # Unclosed and not resumed: the quote ends with its paragraph.
             out.append(Quote(start=start, end=para.end, text=text[start : para.end], closed=False))
             start = None
         # else newsroom style: a quote running on into the next paragraph has no
         # closing mark here and an opening mark there; keep reading it.
     return out
+
+
+def _role(mark: str) -> str:
+    if mark in OPENING or mark == "``":
+        return "open"
+    if mark in CLOSING:
+        return "close"
+    return "either"  # straight marks, and '' as some newspapers type a closing or opening mark
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -1,0 +1,184 @@
+"""Accuracy of claimgraph, measured with the shared scorer, in one table.
+
+    make eval
+    .venv/bin/python eval/evaluate.py [--shared ../shared] [--jobs 2] [--only NAME ...] [--json FILE]
+
+Runs ``SHARED/eval/score.py --json`` on the sample gold
+(``gold/syria-withdrawal.gold.json``, one ``claimgraph analyze FILE`` call)
+and on the dev corpora ``gold/dev-attribution``, ``gold/dev-geo`` and
+``gold/dev-time`` (one ``claimgraph analyze --input JSONL --format jsonl
+--jobs N`` call each), then prints the metrics that matter, one column per
+evaluation, "—" where a metric does not apply. NAME is one of ``sample``,
+``dev-attribution``, ``dev-geo``, ``dev-time``. ``--json FILE`` also writes
+every metric the scorer returned. The exit status is non-zero when the shared
+folder is missing or an evaluation could not be run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SHARED = ROOT.parent / "shared"
+
+ROWS: tuple[str, ...] = (
+    "claims.f1",
+    "claims.precision",
+    "claims.recall",
+    "claims.source_span_acc",
+    "claims.source_resolved_acc",
+    "claims.status_acc",
+    "claims.cue_acc",
+    "hedges.recall",
+    "relations.recall",
+    "entities.alias_merge_acc",
+    "entities.geo_acc",
+    "headings.recall",
+    "headings.leaked_into_claims",
+    "times.recall",
+    "times.precision",
+    "times.value_f1",
+    "places.recall",
+    "places.acc161_found",
+    "events.recall",
+    "events.argument_acc",
+    "overall",
+)
+NOT_APPLICABLE = "—"
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    name: str
+    target: str  # a gold file (sample) or a corpus folder, relative to SHARED
+    corpus: bool
+
+
+EVALUATIONS: tuple[Evaluation, ...] = (
+    Evaluation("sample", "gold/syria-withdrawal.gold.json", corpus=False),
+    Evaluation("dev-attribution", "gold/dev-attribution", corpus=True),
+    Evaluation("dev-geo", "gold/dev-geo", corpus=True),
+    Evaluation("dev-time", "gold/dev-time", corpus=True),
+)
+
+
+def claimgraph_executable() -> str:
+    """The claimgraph script installed beside this interpreter."""
+    exe = Path(sys.executable).parent / "claimgraph"
+    return str(exe) if exe.exists() else "claimgraph"
+
+
+def score_command(shared: Path, evaluation: Evaluation, jobs: int) -> list[str]:
+    cg = shlex.quote(claimgraph_executable())
+    score = [sys.executable, str(shared / "eval" / "score.py")]
+    target = str(shared / evaluation.target)
+    if evaluation.corpus:
+        run = f"{cg} analyze --input {{jsonl}} --format jsonl --jobs {jobs}"
+        return [*score, "--corpus", target, "--run-jsonl", run, "--json", "--quiet"]
+    run = f"{cg} analyze {{text}} --published {{published}} --format json"
+    return [*score, target, "--run", run, "--json", "--quiet"]
+
+
+def run_evaluation(shared: Path, evaluation: Evaluation, jobs: int) -> dict[str, Any]:
+    """The scorer's JSON for one evaluation, plus its wall time; or an error."""
+    cmd = score_command(shared, evaluation, jobs)
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    seconds = round(time.perf_counter() - started, 1)
+    if proc.returncode != 0:
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        message = lines[-1] if lines else f"exit code {proc.returncode}"
+        return {"error": message, "seconds": seconds, "command": shlex.join(cmd)}
+    try:
+        result: dict[str, Any] = json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        return {"error": "the scorer did not print JSON", "seconds": seconds, "command": shlex.join(cmd)}
+    result["seconds"] = seconds
+    result["command"] = shlex.join(cmd)
+    return result
+
+
+def metric(result: dict[str, Any], key: str) -> float | int | None:
+    if key == "overall":
+        return result.get("overall")
+    return result.get("metrics", {}).get(key)
+
+
+def shown(value: float | int | None) -> str:
+    if value is None:
+        return NOT_APPLICABLE
+    if isinstance(value, int):  # counts (bool is an int too)
+        return str(int(value))
+    return f"{value:.3f}"
+
+
+def table(results: dict[str, dict[str, Any]]) -> str:
+    names = list(results)
+    first = max(len(r) for r in (*ROWS, "metric"))
+    widths = [max(len(n), 7) for n in names]
+
+    def row(label: str, cells: list[str]) -> str:
+        return "  ".join([label.ljust(first), *(c.rjust(w) for c, w in zip(cells, widths, strict=True))])
+
+    lines = [row("metric", names), row("-" * first, ["-" * w for w in widths])]
+    for key in ROWS:
+        cells = ["failed" if "error" in results[n] else shown(metric(results[n], key)) for n in names]
+        lines.append(row(key, cells))
+    lines.append(row("-" * first, ["-" * w for w in widths]))
+    lines.append(row("documents", [str(results[n].get("documents", NOT_APPLICABLE)) for n in names]))
+    failed = [shown(results[n].get("metrics", {}).get("documents.failed")) for n in names]
+    lines.append(row("documents.failed", failed))
+    lines.append(row("problems", [str(len(results[n].get("problems", []))) for n in names]))
+    lines.append(row("seconds", [f"{results[n]['seconds']:.0f}" for n in names]))
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared folder (default: ../shared)")
+    ap.add_argument("--jobs", type=int, default=2, help="processes for the corpus runs (default 2)")
+    ap.add_argument(
+        "--only",
+        action="append",
+        choices=[e.name for e in EVALUATIONS],
+        metavar="NAME",
+        help="run only this evaluation (repeatable): " + ", ".join(e.name for e in EVALUATIONS),
+    )
+    ap.add_argument("--json", type=Path, metavar="FILE", help="also write all metrics to FILE as JSON")
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    shared: Path = args.shared.resolve()
+    if not (shared / "eval" / "score.py").is_file():
+        print(f"evaluate: no shared scorer at {shared / 'eval' / 'score.py'} (pass --shared DIR)", file=sys.stderr)
+        return 2
+    if args.jobs < 1:
+        print("evaluate: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    chosen = [e for e in EVALUATIONS if not args.only or e.name in args.only]
+    results: dict[str, dict[str, Any]] = {}
+    for evaluation in chosen:
+        print(f"scoring {evaluation.name} ...", file=sys.stderr, flush=True)
+        results[evaluation.name] = run_evaluation(shared, evaluation, args.jobs)
+    print(table(results))
+    errors = {name: r["error"] for name, r in results.items() if "error" in r}
+    for name, error in errors.items():
+        print(f"evaluate: {name} failed: {error}", file=sys.stderr)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Entities: one per referent, with every mention."""
+
+from __future__ import annotations
+
+
+def entity_with(analysis, surface: str):
+    """The entity with a mention of `surface` (or, failing that, one containing it)."""
+    for e in analysis.entities:
+        if any(m.text == surface for m in e.mentions):
+            return e
+    for e in analysis.entities:
+        if any(surface in m.text for m in e.mentions):
+            return e
+    raise AssertionError(f"no entity mentions {surface!r}: {[e.name for e in analysis.entities]}")
+
+
+def test_acronym_defined_in_parentheses_is_the_same_entity(analyse):
+    a = analyse(
+        "The International Atomic Energy Agency (IAEA) sent inspectors on Monday. The IAEA said the reactor was safe."
+    )
+    agency = entity_with(a, "International Atomic Energy Agency")
+    assert entity_with(a, "IAEA") is agency
+    assert sum(m.text == "IAEA" for m in agency.mentions) == 2
+
+
+def test_acronym_that_is_not_the_initials_still_links(analyse):
+    a = analyse("Ukraine's Main Intelligence Directorate (HUR) said the ships left. HUR gave no evidence.")
+    assert entity_with(a, "HUR") is entity_with(a, "Main Intelligence Directorate")
+
+
+def test_possessor_of_an_organisation_is_its_own_entity(analyse):
+    a = analyse("Ukraine's Main Intelligence Directorate (HUR) said the ships left.")
+    ukraine = entity_with(a, "Ukraine")
+    assert ukraine.type == "GPE"
+    assert ukraine is not entity_with(a, "HUR")
+
+
+def test_surname_refers_back_to_the_full_name(analyse):
+    a = analyse(
+        "President Bashar al-Assad left the capital. Assad did not return, and anti-Assad forces took the city."
+    )
+    assad = entity_with(a, "Bashar al-Assad")
+    assert [m.text for m in assad.mentions].count("Assad") == 2  # "Assad" alone and in "anti-Assad"
+
+
+def test_transliterated_variants_merge(analyse):
+    a = analyse("Aircraft left the Khmeimim Air Base overnight. Residents near Hmeimim heard engines until dawn.")
+    assert entity_with(a, "Hmeimim") is entity_with(a, "Khmeimim Air Base")
+
+
+def test_different_people_with_one_surname_letter_do_not_merge(analyse):
+    a = analyse("Tim Cole met Tom Cole's lawyer. Tim Cole said he was pleased.")
+    names = {e.name for e in a.entities if e.type == "PERSON"}
+    assert "Tim Cole" in names and len(names) >= 2
+
+
+def test_names_in_title_case_headings_come_only_from_the_body(analyse):
+    a = analyse("Background of the Withdrawal\nThe army left Tartus on Monday.")
+    assert all(not m.text.startswith("Background") for e in a.entities for m in e.mentions)
+
+
+def test_they_resolves_to_the_officials_named_before(analyse):
+    a = analyse(
+        "Russian officials claim the president resigned. They assert that he instructed loyalists to stay calm."
+    )
+    first, second = a.claims
+    assert first.source.entity is not None
+    assert second.source.text == "They"
+    assert second.source.entity == first.source.entity
+    officials = next(e for e in a.entities if e.id == first.source.entity)
+    assert {m.kind for m in officials.mentions} == {"description", "pronoun"}
+
+
+def test_he_resolves_to_the_last_person(analyse):
+    a = analyse("Governor Maria Lopez met the mayor. He said nothing, but she said the deal was done.")
+    she = next(c for c in a.claims if c.source.text == "she")
+    lopez = entity_with(a, "Maria Lopez")
+    assert she.source.entity == lopez.id
+
+
+def test_the_ministry_resolves_to_the_ministry_named_before(analyse):
+    a = analyse(
+        "The Ministry of Health opened an inquiry on Friday. The ministry said the hospital had run out of oxygen."
+    )
+    claim = a.claims[0]
+    assert claim.source.entity == entity_with(a, "Ministry of Health").id
+
+
+def test_generic_sources_stay_unresolved(analyse):
+    a = analyse("Sources said the talks had collapsed. Some analysts believe the truce will hold.")
+    assert len(a.claims) == 2
+    assert all(c.source is not None and c.source.entity is None for c in a.claims)
+
+
+def test_acronym_mentions_say_so(analyse):
+    a = analyse("The Harbour Authority of Marvenna (HAM) closed the port. HAM gave no reason.")
+    authority = entity_with(a, "HAM")
+    assert [m.kind for m in authority.mentions if m.text == "HAM"] == ["acronym", "acronym"]

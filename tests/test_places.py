@@ -1,0 +1,186 @@
+"""The places stage: team-written sentences for each disambiguation rule.
+
+These use the real gazetteer (built into the user cache on first use, about
+20 s) and the real spaCy pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from claimgraph import Analyzer, Article
+from claimgraph.analyse.places import gazetteer
+from claimgraph.analyse.translit import name_key
+from claimgraph.model import Analysis, Entity
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer().load()
+
+
+@pytest.fixture(scope="module")
+def gaz() -> gazetteer.Gazetteer:
+    return gazetteer.load()
+
+
+def analyse(analyzer: Analyzer, text: str) -> Analysis:
+    return analyzer.analyze(Article(text=text))
+
+
+def place(analysis: Analysis, name: str) -> Entity:
+    hits = [e for e in analysis.entities if name in (e.name, *e.aliases) and e.geo is not None]
+    assert hits, f"no geocoded entity named {name!r} in {[(e.name, e.type) for e in analysis.entities]}"
+    return hits[0]
+
+
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return gazetteer.distance_km(a[0], a[1], b[0], b[1])
+
+
+# ------------------------------------------------------------------ transliteration
+
+
+def test_transliteration_key_joins_romanisations():
+    assert name_key("Khmeimim") == name_key("Hmeimim") == name_key("Ḩumaymīm")
+    assert name_key("Tartus") == name_key("Tartous") == name_key("Ţarţūs")
+    assert name_key("Latakia") == name_key("Lattakia")
+    assert name_key("Hama") == name_key("Ḩamāh")
+    assert name_key("Tartus") != name_key("Latakia")
+
+
+def test_gazetteer_finds_spelling_variants(gaz):
+    def ids(name: str) -> set[str]:
+        return {m.place.gid for m in gaz.lookup(name) if m.place.country == "SY"}
+
+    tartus = ids("Tartus")
+    assert tartus and tartus & ids("Tartous") and tartus & ids("Ţarţūs")
+    assert ids("Latakia") & ids("Lattakia")
+
+
+def test_countries_sit_at_their_centre_not_their_capital(gaz):
+    us = gaz.country("US")
+    assert us is not None and km((us.lat, us.lon), (39.76, -98.5)) < 50  # GeoNames' point
+    syria = gaz.country("SY")
+    assert syria is not None and km((syria.lat, syria.lon), (33.51, 36.29)) > 100  # not Damascus
+
+
+# ------------------------------------------------------------------ disambiguation rules
+
+
+def test_population_prior_picks_the_big_city(analyzer):
+    a = analyse(analyzer, "Officials in Paris announced a new climate plan on Monday.")
+    assert place(a, "Paris").geo.country == "FR"
+
+
+def test_article_focus_picks_the_local_town(analyzer):
+    a = analyse(
+        analyzer,
+        "Police in Dallas and Fort Worth said the suspect drove north to Paris, where he was "
+        "arrested outside a gas station. Texas troopers assisted.",
+    )
+    paris = place(a, "Paris").geo
+    assert paris.country == "US" and km((paris.lat, paris.lon), (33.66, -95.56)) < 50
+
+
+def test_feature_words_choose_the_kind(analyzer):
+    a = analyse(analyzer, "Russia evacuated warships from its naval base in Tartus last week.")
+    assert place(a, "Tartus").geo.kind in ("city", "town")
+    b = analyse(analyzer, "Rebels took control of Tartus province after heavy fighting.")
+    geo = next(e.geo for e in b.entities if e.geo is not None and "Tartus" in e.name)
+    assert geo.kind == "region" and geo.country == "SY"
+    c = analyse(analyzer, "Cargo planes left the Khmeimim Air Base overnight.")
+    base = place(c, "Khmeimim Air Base")
+    assert base.geo.kind == "airbase" and base.type == "FAC"
+
+
+def test_containment_picks_the_place_inside(analyzer):
+    a = analyse(analyzer, "She grew up in Damascus, Maryland, and moved away in 2001.")
+    assert place(a, "Damascus").geo.country == "US"
+    b = analyse(analyzer, "She grew up in Damascus, Syria, and moved away in 2001.")
+    assert place(b, "Damascus").geo.country == "SY"
+
+
+def test_hmeimim_and_khmeimim_are_one_place(analyzer):
+    a = analyse(
+        analyzer,
+        "Jets took off from Khmeimim Air Base. Later, officials said Hmeimim would stay open.",
+    )
+    ids = {
+        e.geo.gazetteer_id for e in a.entities if e.geo and ("meimim" in e.name or "meimim" in str(e.aliases))
+    }
+    assert len(ids) == 1
+
+
+def test_demonym_is_placed_at_its_country(analyzer):
+    a = analyse(analyzer, "Syrian forces advanced on the city overnight.")
+    syrian = place(a, "Syrian")
+    assert syrian.geo.country == "SY" and syrian.type == "NORP"
+
+
+def test_ner_org_label_is_corrected_to_a_place(analyzer):
+    a = analyse(analyzer, "The Russian military has evacuated combat ships from its naval base in Tartus.")
+    assert place(a, "Tartus").type == "GPE"
+
+
+# ------------------------------------------------------------------ metonymy and false friends
+
+
+def test_metonymy_a_capital_that_speaks(analyzer):
+    a = analyse(analyzer, "Moscow said the talks had failed, and the Kremlin warned of consequences.")
+    assert place(a, "Moscow").geo.role == "metonym"
+    b = analyse(analyzer, "Thousands of people live in Moscow without a residence permit.")
+    assert place(b, "Moscow").geo.role == "place"
+
+
+def test_false_friends_are_not_places(analyzer):
+    a = analyse(analyzer, "May said the plan would work. Jordan scored 30 points for the Bulls.")
+    assert not [e for e in a.entities if e.geo is not None and e.name in ("May", "Jordan")]
+
+
+def test_missed_place_after_a_preposition_is_added(analyzer):
+    a = analyse(analyzer, "The convoy reached Tartus, Syria, before dawn.")
+    assert place(a, "Tartus").geo.country == "SY"
+
+
+def test_every_geo_has_the_contract_fields(analyzer):
+    a = analyse(analyzer, "Protesters marched in Cairo and Alexandria, Egypt, on Friday.")
+    geos = [e.geo for e in a.entities if e.geo is not None]
+    assert geos
+    for geo in geos:
+        assert geo.gazetteer_id and geo.kind and geo.score is not None and 0 <= geo.score <= 1
+        assert geo.evidence and -90 <= geo.lat <= 90 and -180 <= geo.lon <= 180
+
+
+# ------------------------------------------------------------------ the sample article
+
+
+@pytest.mark.skipif(not (SHARED / "gold" / "syria-withdrawal.gold.json").exists(), reason="no ../shared")
+def test_sample_article_places_within_tolerance(analyzer):
+    gold = json.loads((SHARED / "gold" / "syria-withdrawal.gold.json").read_text(encoding="utf-8"))
+    text = (SHARED / gold["document"]).read_text(encoding="utf-8")
+    a = analyse(analyzer, text)
+    tolerance = {"country": 1500.0, "region": 1500.0}
+    for g in gold["entities"]:
+        if "geo" not in g or not g.get("required", True):
+            continue
+        want = (g["geo"]["lat"], g["geo"]["lon"])
+        distances = [
+            km((e.geo.lat, e.geo.lon), want)
+            for e in a.entities
+            if e.geo is not None and set(g["names"]) & {e.name, *e.aliases, *(m.text for m in e.mentions)}
+        ]
+        assert distances, f"{g['id']}: not geocoded"
+        assert min(distances) <= tolerance.get(g["geo"].get("kind"), 161.0), g["id"]
+    names = [e for e in a.entities if "Khmeimim Air Base" in (e.name, *e.aliases)]
+    assert names and "Hmeimim" in {m.text for m in names[0].mentions}
+
+
+def test_distance_is_haversine():
+    assert math.isclose(gazetteer.distance_km(0, 0, 0, 1), 111.19, rel_tol=1e-3)
