@@ -147,8 +147,8 @@ def _p95(values: list[float]) -> float:
 
 @contextmanager
 def _search_ledger(args, folder: str):
-    """--keep FILE: build the SQLite ledger there once and reuse it on later runs."""
-    if args.keep and not args.pg:
+    """--keep FILE or URL: build the ledger there once and reuse it on later runs."""
+    if args.keep:
         with open_store(args.keep) as store:
             yield store
     else:
@@ -163,7 +163,7 @@ def main() -> None:
     parser.add_argument("--claims", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--pg", action="store_true", help="PostgreSQL (a throw-away schema) instead of SQLite")
-    parser.add_argument("--keep", metavar="FILE", help="search: build the SQLite ledger in FILE once, reuse it after")
+    parser.add_argument("--keep", metavar="FILE", help="search: build the ledger in FILE (or a database URL) once")
     args = parser.parse_args()
     if args.what == "search":
         args.claims = args.claims[-1]
