@@ -1,0 +1,74 @@
+"""RSS and Atom feeds with feedparser: each entry becomes an article, from
+the entry's own full text when it carries one, else from its link."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from claimgraph.ingest.articles import Article
+from claimgraph.ingest.sources import Doc, Options
+
+FULL_TEXT_WORDS = 80  # an entry with fewer words is a teaser: fetch the page
+_TAG = re.compile(r"<[^>]+>")
+
+
+def from_feed_bytes(data: bytes, where: str, options: Options) -> Iterator[Doc]:
+    import feedparser
+
+    feed = feedparser.parse(data)
+    usable = [e for e in feed.entries if e.get("link") or _entry_text(e)]
+    # a slightly broken feed (bozo) that still has entries is read; one with none is a failure
+    if feed.bozo and not usable:
+        reason = getattr(feed.get("bozo_exception"), "getMessage", lambda: str(feed.get("bozo_exception")))()
+        yield Doc(where, error=f"{where}: not a readable feed ({reason})")
+        return
+    publisher = feed.feed.get("title")
+    for n, entry in enumerate(usable, start=1):
+        link = entry.get("link")
+        origin = link or f"{where}#entry{n}"
+        text = _entry_text(entry)
+        if len(text.split()) >= FULL_TEXT_WORDS:
+            yield Doc(origin, article=Article(text=text, id=entry.get("id"), published=_date(entry),
+                                              title=entry.get("title"), url=link, publisher=publisher),
+                      meta={"author": entry.get("author")})
+        elif link and link.startswith(("http://", "https://")):
+            if options.is_known is not None and options.is_known(link):
+                continue  # stored on an earlier poll: no need to fetch it again
+            from claimgraph.ingest.web import from_url
+
+            for doc in from_url(link, options):
+                if doc.article is not None and doc.article.published is None and _date(entry):
+                    from dataclasses import replace
+
+                    doc.article = replace(doc.article, published=_date(entry))
+                yield doc
+        else:
+            yield Doc(origin, error=f"{origin}: feed entry has neither full text nor a link")
+
+
+def _entry_text(entry) -> str:
+    for part in entry.get("content") or []:
+        if part.get("value"):
+            return _plain(part["value"])
+    return _plain(entry.get("summary") or "")
+
+
+def _plain(html: str) -> str:
+    if "<" not in html:
+        return html.strip()
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.fromstring(html)
+    except Exception:
+        return _TAG.sub(" ", html).strip()
+    blocks = [el.text_content().strip() for el in root.iter("p", "h1", "h2", "h3", "li", "blockquote")]
+    text = "\n\n".join(b for b in blocks if b)
+    return text or root.text_content().strip()
+
+
+def _date(entry) -> date | None:
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    return date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday) if parsed else None

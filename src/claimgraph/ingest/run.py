@@ -1,0 +1,199 @@
+"""An ingest run: inputs -> analyses -> the store, batch by batch.
+
+Each batch is one transaction, so a run killed at any moment loses at most
+the batch in flight, and a rerun skips every article already stored (by key,
+before analysing it again) and redoes the rest.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from claimgraph.config import Settings
+from claimgraph.errors import InputError
+from claimgraph.ingest.identity import article_key
+from claimgraph.ingest.sources import Doc, Options, expand
+from claimgraph.store import Store
+from claimgraph.store import schema as t
+from claimgraph.store.write import Record, add_records, known
+
+if TYPE_CHECKING:  # spaCy loads only when something is analysed
+    from claimgraph.analyse import Analyzer
+
+
+@dataclass
+class Summary:
+    """What a run did: counts, and each failure with its reason."""
+
+    new: int = 0
+    near_duplicate: int = 0
+    duplicate: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return InputError.exit_code if self.failed else 0
+
+    def line(self) -> str:
+        return (
+            f"{self.new} new, {self.near_duplicate} near-duplicate (grouped), "
+            f"{self.duplicate} duplicate, {len(self.failed)} failed"
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "new": self.new,
+            "near_duplicate": self.near_duplicate,
+            "duplicate": self.duplicate,
+            "failed": [{"origin": o, "reason": r} for o, r in self.failed],
+        }
+
+
+def ingest_docs(
+    store: Store,
+    docs: Iterable[Doc],
+    settings: Settings | None = None,
+    jobs: int = 1,
+    batch: int = 100,
+    on_item: Callable[[str], None] | None = None,
+    analyzer: Analyzer | None = None,
+) -> Summary:
+    """Analyse what needs it and store everything; `on_item` is told each outcome."""
+    settings = settings or Settings()
+    summary = Summary()
+    pending: list[Record] = []
+    tick = on_item or (lambda _outcome: None)
+
+    def flush() -> None:
+        if not pending:
+            return
+        with store.engine.begin() as conn:
+            stored = add_records(conn, pending)
+        for s in stored:
+            if s.outcome == "new":
+                summary.new += 1
+            elif s.outcome == "near-duplicate":
+                summary.near_duplicate += 1
+            else:
+                summary.duplicate += 1
+            tick(s.outcome)
+        pending.clear()
+
+    def fail(origin: str, reason: str) -> None:
+        summary.failed.append((origin, reason))
+        tick("failed")
+
+    for doc in _analysed(_skip_known(store, docs, summary, tick), settings, jobs, fail, analyzer):
+        if doc.analysis is None:
+            continue
+        pending.append(Record(doc.analysis, doc.origin, doc.meta.get("author"), doc.meta.get("language")))
+        if len(pending) >= batch:
+            flush()
+    flush()
+    if summary.failed:
+        _log_failures(store, summary.failed)
+    return summary
+
+
+def _skip_known(store: Store, docs: Iterable[Doc], summary: Summary, tick: Callable[[str], None]) -> Iterator[Doc]:
+    """Drop articles that are stored already, before the costly analysis."""
+    seen: set[str] = set()
+    for doc in docs:
+        source = doc.article or doc.analysis
+        if source is None:
+            yield doc
+            continue
+        key, digest = article_key(source.text, source.url)
+        if key not in seen and digest not in seen:
+            # a short connection per check: nothing stays open while the run analyses
+            with store.engine.connect() as conn:
+                stored = known(conn, [key], [digest])
+        if key in seen or digest in seen or stored:
+            summary.duplicate += 1
+            tick("duplicate")
+            continue
+        seen.update((key, digest))
+        yield doc
+
+
+def _analysed(
+    docs: Iterable[Doc], settings: Settings, jobs: int, fail: Callable[[str, str], None], analyzer: Analyzer | None
+) -> Iterator[Doc]:
+    """Docs with their analysis filled in; failures reported through `fail`.
+
+    Ready-made analyses before the first article pass straight through, so a
+    bulk load of analyses never starts spaCy; later ones wait for the next
+    analysed article to keep memory flat."""
+    from claimgraph.model import Analysis
+
+    stream = iter(docs)
+    for doc in stream:
+        if doc.error is not None:
+            fail(doc.origin, doc.error)
+        elif doc.analysis is not None:
+            yield doc
+        else:
+            first = doc
+            break
+    else:
+        return
+    waiting: deque[Doc] = deque()
+    ready: deque[Doc] = deque()
+
+    def articles() -> Iterator:
+        waiting.append(first)
+        yield first.article
+        for doc in stream:
+            if doc.error is not None:
+                fail(doc.origin, doc.error)
+            elif doc.analysis is not None:
+                ready.append(doc)
+            else:
+                waiting.append(doc)
+                yield doc.article
+
+    for result in _results(articles(), settings, jobs, analyzer):
+        doc = waiting.popleft()
+        if result.error is not None:
+            fail(doc.origin, result.error)
+        else:
+            doc.analysis = Analysis.model_validate_json(result.json)
+            yield doc
+        while ready:
+            yield ready.popleft()
+    while ready:
+        yield ready.popleft()
+
+
+def _results(articles: Iterator, settings: Settings, jobs: int, analyzer: Analyzer | None) -> Iterator:
+    from claimgraph.analyse import batch
+
+    if analyzer is None or jobs > 1:
+        yield from batch.analyze_items(articles, settings, jobs)
+        return
+    # a caller's loaded analyzer (tests, watch loops): no second spaCy load
+    for chunk in batch._chunks(articles, batch.CHUNK * 4):
+        yield from batch._analyze_chunk(analyzer, chunk)
+
+
+def _log_failures(store: Store, failed: list[tuple[str, str]]) -> None:
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    with store.engine.begin() as conn:
+        conn.execute(t.failures.insert(), [{"origin": o, "reason": r, "at": now} for o, r in failed])
+
+
+def ingest(
+    store: Store,
+    inputs: Iterable[str],
+    options: Options | None = None,
+    settings: Settings | None = None,
+    jobs: int = 1,
+    batch: int = 100,
+    on_item: Callable[[str], None] | None = None,
+    analyzer: Analyzer | None = None,
+) -> Summary:
+    return ingest_docs(store, expand(inputs, options), settings, jobs, batch, on_item, analyzer)

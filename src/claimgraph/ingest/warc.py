@@ -1,0 +1,72 @@
+"""WARC and WARC.gz files (such as Common Crawl's CC-NEWS): each HTML
+response record becomes an article; a truncated file yields what it holds
+and then one failure naming where it broke."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from claimgraph.errors import ClaimgraphError
+from claimgraph.ingest.sources import Doc, Options
+
+
+def from_warc(path: Path, options: Options) -> Iterator[Doc]:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    from claimgraph.ingest.html import from_html
+
+    count = 0
+    try:
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                where = f"{path}#{url}"
+                status = record.http_headers.get_statuscode()
+                ctype = (record.http_headers.get_header("Content-Type") or "").lower()
+                if status != "200" or "html" not in ctype:
+                    continue  # redirects, robots.txt, images: not articles
+                body = record.content_stream().read()
+                count += 1
+                try:
+                    article, meta = from_html(body, where, url)
+                except ClaimgraphError as exc:
+                    yield Doc(where, error=str(exc))
+                    continue
+                if article.published is None and options.published is not None:
+                    from dataclasses import replace
+
+                    article = replace(article, published=options.published)
+                yield Doc(where, article=article, meta=meta)
+    except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        yield Doc(str(path), error=f"{path}: truncated or broken WARC after {count} records ({reason})")
+        return
+    # warcio ends quietly at a cut gzip member, dropping the record: check the
+    # compression stream itself so the loss is reported.
+    if path.name.lower().endswith(".gz") and (reason := _gzip_broken(path)):
+        yield Doc(str(path), error=f"{path}: truncated or broken WARC after {count} records ({reason})")
+
+
+def _gzip_broken(path: Path) -> str | None:
+    """None when every gzip member of the file is complete, else why not."""
+    import zlib
+
+    d, fed = zlib.decompressobj(wbits=31), False
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            while chunk:
+                try:
+                    d.decompress(chunk)
+                except zlib.error as exc:
+                    return f"corrupt gzip data: {exc}"
+                fed = True
+                if d.eof:  # a member ended; the next one starts in the unused tail
+                    chunk = d.unused_data
+                    d, fed = zlib.decompressobj(wbits=31), False
+                else:
+                    chunk = b""
+    return "the last gzip member is cut short" if fed and not d.eof else None

@@ -1,0 +1,236 @@
+"""The ledger as Python functions: the same names as the commands.
+
+>>> from claimgraph import ledger
+>>> summary = ledger.ingest(["articles.jsonl", "pages/"], db="sqlite:///news.sqlite")  # doctest: +SKIP
+>>> ledger.search('"oil depot" status:denied', db="sqlite:///news.sqlite")               # doctest: +SKIP
+
+`db` is a URL, a path to a SQLite file, an open `Store`, or None for the
+default ledger ($CLAIMGRAPH_DB, else the user's data folder).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import TYPE_CHECKING
+
+from claimgraph.config import Settings
+from claimgraph.ingest.run import Summary
+from claimgraph.ingest.sources import Options
+from claimgraph.store import Store, open_store
+
+if TYPE_CHECKING:  # spaCy loads only when something is analysed
+    from claimgraph.analyse import Analyzer
+
+Db = Store | str | None
+
+
+@contextmanager
+def _opened(db: Db) -> Iterator[Store]:
+    if isinstance(db, Store):
+        yield db
+        return
+    store = open_store(db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def ingest(
+    inputs: Iterable[str],
+    db: Db = None,
+    *,
+    published: date | None = None,
+    jobs: int = 1,
+    batch: int = 100,
+    link: bool = True,
+    allow_private: bool = False,
+    settings: Settings | None = None,
+    on_item: Callable[[str], None] | None = None,
+    analyzer: Analyzer | None = None,
+    fetcher=None,
+) -> Summary:
+    """Read, analyse and store articles from files, folders, JSON Lines (articles
+    or ready analyses), HTML, feeds, WARC files and URLs; then relink the ledger."""
+    from claimgraph.ingest.run import ingest as run
+
+    settings = settings or (analyzer.settings if analyzer else Settings())
+    with _opened(db) as store:
+        options = _options(store, published, settings, allow_private, fetcher)
+        summary = run(store, inputs, options, settings, jobs, batch, on_item, analyzer)
+        _settle_feeds(options, summary)
+        if link and (summary.new or summary.near_duplicate):
+            relink(store)
+    return summary
+
+
+def _settle_feeds(options: Options, summary: Summary) -> None:
+    # A failed entry keeps the old validators, so the next poll tries it again.
+    if summary.failed:
+        options.feed_state.discard()
+    else:
+        options.feed_state.commit()
+
+
+def _options(store: Store, published, settings: Settings, allow_private, fetcher) -> Options:
+    from claimgraph.store.feeds import FeedState, url_known
+
+    return Options(published=published, max_chars=settings.max_chars, allow_private=allow_private, fetcher=fetcher,
+                   is_known=lambda url: url_known(store, url), feed_state=FeedState(store))
+
+
+def watch(
+    inputs: Iterable[str],
+    db: Db = None,
+    *,
+    every: float = 600.0,
+    rounds: int | None = None,
+    allow_private: bool = False,
+    settings: Settings | None = None,
+    batch: int = 100,
+    link: bool = True,
+    analyzer: Analyzer | None = None,
+    fetcher=None,
+    sleep: Callable[[float], None] | None = None,
+) -> Iterator[Summary]:
+    """Poll `inputs` every `every` seconds, ingesting what is new; yields each
+    round's summary. Feeds are fetched with conditional GET (ETag,
+    Last-Modified) and entries already stored are not fetched again."""
+    import time
+
+    from claimgraph.ingest.run import ingest as run
+
+    settings = settings or (analyzer.settings if analyzer else Settings())
+    if analyzer is None:
+        from claimgraph.analyse import Analyzer
+
+        analyzer = Analyzer(settings)  # loaded on the first article, then kept across rounds
+    pause = sleep or time.sleep
+    with _opened(db) as store:
+        options = _options(store, None, settings, allow_private, fetcher)
+        n = 0
+        while rounds is None or n < rounds:
+            if n:
+                pause(every)
+            summary = run(store, inputs, options, settings, 1, batch, None, analyzer)
+            _settle_feeds(options, summary)
+            if link and (summary.new or summary.near_duplicate):
+                relink(store)
+            n += 1
+            yield summary
+
+
+def relink(db: Db = None, relate=None):
+    """Recompute claim clusters, cross-article links and unified entities."""
+    from claimgraph.link.claims import link
+
+    with _opened(db) as store:
+        return link(store, relate)
+
+
+def search(query: str, db: Db = None, limit: int | None = 20) -> list[dict]:
+    """Claims matching the query (see `claimgraph.store.search` for the syntax), newest first."""
+    from claimgraph.store.search import search as run
+
+    with _opened(db) as store:
+        return run(store, query, limit)
+
+
+def claims(
+    db: Db = None,
+    *,
+    contradicted: bool = False,
+    source: str | None = None,
+    entity: str | None = None,
+    since: date | str | None = None,
+    query: str = "",
+    limit: int | None = 50,
+) -> list[dict]:
+    """Claims filtered like `claimgraph claims --contradicted --source S --entity E --since DATE`."""
+    from claimgraph.store.search import parse
+    from claimgraph.store.search import search as run
+
+    q = parse(query)
+    for key, value in (("source", source), ("entity", entity), ("from", since and str(since))):
+        if value:
+            q.filters.setdefault(key, []).append(value)
+    if contradicted:
+        q.filters.setdefault("is", []).append("contradicted")
+    with _opened(db) as store:
+        return run(store, q, limit)
+
+
+def story(subject: str, db: Db = None, limit: int | None = 500) -> list[dict]:
+    """Everything on an entity or a query as a timeline: one entry per claim
+    cluster, at its first appearance, oldest first."""
+    from claimgraph.store.search import FILTERS
+    from claimgraph.store.search import search as run
+
+    with _opened(db) as store:
+        plain = not any(f"{f}:" in subject for f in FILTERS) and '"' not in subject
+        rows = run(store, f'entity:"{subject}"', None, order="time") if plain else []
+        if not rows:
+            rows = run(store, subject, None, order="time")
+    seen: dict[object, dict] = {}
+    for row in rows:
+        key = row["cluster_id"] if row["cluster_id"] is not None else ("claim", row["id"])
+        if key not in seen:
+            seen[key] = {**row, "also": []}
+        else:
+            seen[key]["also"].append({"source": row["source"], "publisher": row["publisher"], "url": row["url"],
+                                      "published": row["published"]})
+    timeline = list(seen.values())
+    return timeline[:limit] if limit is not None else timeline
+
+
+def stats(db: Db = None) -> dict:
+    """Counts and spans: what the ledger holds."""
+    import sqlalchemy as sa
+
+    from claimgraph.store import schema as t
+
+    with _opened(db) as store, store.engine.connect() as conn:
+        counts = {name: store.count(name) for name in
+                  ("articles", "claims", "entities", "xentities", "events", "relations", "clusters", "links",
+                   "failures")}
+        first, last = conn.execute(sa.select(sa.func.min(t.articles.c.published),
+                                             sa.func.max(t.articles.c.published))).one()
+        groups = conn.execute(sa.select(sa.func.count(sa.distinct(t.articles.c.group_id)))).scalar_one()
+        multi = conn.execute(sa.select(sa.func.count()).where(t.clusters.c.articles > 1)).scalar_one()
+        contradicted = conn.execute(sa.select(sa.func.count()).where(t.clusters.c.contradicted.is_(True))).scalar_one()
+        publishers = conn.execute(
+            sa.select(t.articles.c.publisher, sa.func.count().label("n")).where(t.articles.c.publisher.is_not(None))
+            .group_by(t.articles.c.publisher).order_by(sa.text("n DESC"), t.articles.c.publisher).limit(10)
+        ).all()
+        return {
+            "database": store.engine.url.render_as_string(hide_password=True),
+            **counts,
+            "independent_articles": groups,
+            "clusters_in_several_articles": multi,
+            "contradicted_clusters": contradicted,
+            "published_from": first.isoformat() if first else None,
+            "published_to": last.isoformat() if last else None,
+            "top_publishers": [{"publisher": p, "articles": n} for p, n in publishers],
+        }
+
+
+def export(fmt: str, out=None, db: Db = None, query: str = "") -> int:
+    """Write claims (jsonl, csv, parquet), places and events (geojson) or claim
+    clusters (claimreview) to `out`, a path or an open file; returns the record count."""
+    import sys
+
+    from claimgraph.store.export import BINARY
+    from claimgraph.store.export import export as run
+
+    with _opened(db) as store:
+        if out is None or out == "-":
+            if fmt in BINARY:
+                return run(store, fmt, sys.stdout.buffer, query)
+            return run(store, fmt, sys.stdout, query)
+        if isinstance(out, str | bytes) or hasattr(out, "__fspath__"):
+            with open(out, "wb" if fmt in BINARY else "w", **({} if fmt in BINARY else {"encoding": "utf-8",
+                                                                                           "newline": ""})) as fh:
+                return run(store, fmt, fh, query)
+        return run(store, fmt, out, query)

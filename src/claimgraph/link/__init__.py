@@ -1,0 +1,2 @@
+"""Linking across articles: near-duplicate articles, claim clusters, unified
+entities, and relations between claims of different articles."""

@@ -1,0 +1,313 @@
+"""Storing analyses: a batch of articles in one transaction.
+
+A batch is all or nothing, so a run killed at any moment leaves whole
+articles or none; the unique article key makes a rerun skip what is there.
+Work is done per batch (one multi-row statement per table), not per row,
+which is what lets SQLite take thousands of analyses a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Literal
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from claimgraph.analyse.translit import name_key
+from claimgraph.ingest.identity import article_key
+from claimgraph.link import minhash
+from claimgraph.model import Analysis
+from claimgraph.store import schema as t
+
+Outcome = Literal["new", "near-duplicate", "duplicate"]
+
+NUM_PERM = 100
+BANDS = 20  # 5 rows a band: texts above about 0.55 Jaccard meet in some band
+NEAR = 0.7  # estimated Jaccard of 3-word shingles that makes a syndicated copy (copies with a credit line score 0.8+)
+PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+_IN_CHUNK = 500  # keeps IN lists under SQLite's bound-parameter limit
+
+
+@dataclass
+class Record:
+    """An analysis plus what ingest learnt about its article."""
+
+    analysis: Analysis
+    origin: str
+    author: str | None = None
+    language: str | None = None
+
+    def __post_init__(self) -> None:
+        self.key, self.content_hash = article_key(self.analysis.text, self.analysis.url)
+
+
+@dataclass(frozen=True)
+class Stored:
+    origin: str
+    outcome: Outcome
+    article_id: int
+    group_id: int
+
+
+def known(conn: Connection, keys: Sequence[str], hashes: Sequence[str]) -> dict[str, int]:
+    """Which of these keys or content hashes are stored: {key or hash: article id}."""
+    found: dict[str, int] = {}
+    for column, values in ((t.articles.c.key, keys), (t.articles.c.content_hash, hashes)):
+        for chunk in _chunks(sorted(set(values))):
+            rows = conn.execute(sa.select(column, t.articles.c.id).where(column.in_(chunk)))
+            found.update({value: id_ for value, id_ in rows})
+    return found
+
+
+def add_records(conn: Connection, records: Sequence[Record]) -> list[Stored]:
+    """Store a batch (inside the caller's transaction); one `Stored` per record, in order."""
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    _lock(conn)
+    seen = known(conn, [r.key for r in records], [r.content_hash for r in records])
+    results: list[Stored | None] = [None] * len(records)
+    fresh: list[int] = []
+    batch_ids: dict[str, int] = {}  # key/hash -> index of the record in this batch
+    for i, rec in enumerate(records):
+        hit = seen.get(rec.key) or seen.get(rec.content_hash)
+        if hit is not None:
+            results[i] = Stored(rec.origin, "duplicate", hit, hit)
+        elif rec.key in batch_ids or rec.content_hash in batch_ids:
+            first = batch_ids.get(rec.key, batch_ids.get(rec.content_hash, 0))
+            results[i] = Stored(rec.origin, "duplicate", -1 - first, 0)  # resolved once stored
+        else:
+            batch_ids[rec.key] = batch_ids[rec.content_hash] = i
+            fresh.append(i)
+    if not fresh:
+        return _resolve(results, {})
+
+    sigs = {i: minhash.signature(minhash.shingles(records[i].analysis.text), NUM_PERM) for i in fresh}
+    bands = {i: minhash.band_keys(sigs[i], BANDS) for i in fresh}
+    groups = _near_duplicates(conn, fresh, sigs, bands)
+
+    ids = _allocate(conn, t.articles, len(fresh))
+    article_ids = dict(zip(fresh, ids, strict=True))
+    group_of: dict[int, int] = {}
+    for i in fresh:
+        target = groups.get(i)
+        if target is None:
+            group_of[i] = article_ids[i]
+        elif target[0] == "stored":
+            group_of[i] = target[1]
+        else:  # an earlier record of this batch, already resolved (fresh is in order)
+            group_of[i] = group_of[target[1]]
+    _bulk(conn, t.articles, [_article_row(records[i], sigs[i], now, article_ids[i], group_of[i]) for i in fresh])
+    _bulk(conn, t.analyses, [
+        {"article_id": article_ids[i], "schema": records[i].analysis.schema_, "model": records[i].analysis.model,
+         "json": records[i].analysis.to_json()}
+        for i in fresh
+    ])
+    _bulk(conn, t.minhash_bands, [{"band": b, "article_id": article_ids[i]} for i in fresh for b in bands[i]])
+    _add_parts(conn, [(article_ids[i], records[i].analysis) for i in fresh])
+    for i in fresh:
+        outcome: Outcome = "near-duplicate" if group_of[i] != article_ids[i] else "new"
+        results[i] = Stored(records[i].origin, outcome, article_ids[i], group_of[i])
+    return _resolve(results, article_ids)
+
+
+def _resolve(results: list[Stored | None], article_ids: dict[int, int]) -> list[Stored]:
+    # duplicates of a record earlier in the same batch point at its new id
+    out = []
+    for s in results:
+        assert s is not None
+        if s.article_id < 0:
+            aid = article_ids[-1 - s.article_id]
+            s = Stored(s.origin, "duplicate", aid, aid)
+        out.append(s)
+    return out
+
+
+def _near_duplicates(
+    conn: Connection, fresh: list[int], sigs: dict[int, np.ndarray], bands: dict[int, list[int]]
+) -> dict[int, tuple[str, int]]:
+    """For each record that copies another: ("stored", group id) or ("batch", index)."""
+    all_bands = sorted({b for i in fresh for b in bands[i]})
+    holders: dict[int, list[int]] = {}
+    for chunk in _chunks(all_bands):
+        for band, aid in conn.execute(
+            sa.select(t.minhash_bands.c.band, t.minhash_bands.c.article_id).where(t.minhash_bands.c.band.in_(chunk))
+        ):
+            holders.setdefault(band, []).append(aid)
+    candidates = sorted({aid for ids in holders.values() for aid in ids})
+    stored: dict[int, tuple[np.ndarray, int]] = {}
+    for chunk in _chunks(candidates):
+        for aid, blob, gid in conn.execute(
+            sa.select(t.articles.c.id, t.articles.c.minhash, t.articles.c.group_id).where(t.articles.c.id.in_(chunk))
+        ):
+            stored[aid] = (minhash.from_bytes(blob), gid)
+    found: dict[int, tuple[str, int]] = {}
+    in_batch: dict[int, list[int]] = {}
+    for i in fresh:
+        best, best_sim = None, NEAR
+        for aid in sorted({aid for b in bands[i] for aid in holders.get(b, ())}):
+            sim = minhash.similarity(sigs[i], stored[aid][0])
+            if sim >= best_sim:
+                best, best_sim = ("stored", stored[aid][1]), sim
+        for j in sorted({j for b in bands[i] for j in in_batch.get(b, ())}):
+            sim = minhash.similarity(sigs[i], sigs[j])
+            if sim > best_sim:
+                best, best_sim = ("batch", j), sim
+        if best is not None:
+            found[i] = best
+        for b in bands[i]:
+            in_batch.setdefault(b, []).append(i)
+    return found
+
+
+def _article_row(rec: Record, sig: np.ndarray, now: str, article_id: int, group_id: int) -> dict:
+    a = rec.analysis
+    return {
+        "id": article_id,
+        "key": rec.key,
+        "content_hash": rec.content_hash,
+        "ext_id": a.id,
+        "url": a.url,
+        "title": a.title,
+        "author": rec.author,
+        "publisher": a.publisher,
+        "language": rec.language,
+        "published": a.published,
+        "origin": rec.origin,
+        "group_id": group_id,
+        "minhash": minhash.to_bytes(sig),
+        "ingested_at": now,
+    }
+
+
+def _lock(conn: Connection) -> None:
+    """Make this transaction the only writer until it ends, so that the
+    duplicate check and the ids handed out below cannot race another run."""
+    if conn.dialect.name == "sqlite":
+        # a write, even of nothing, takes SQLite's write lock for the transaction
+        conn.exec_driver_sql("UPDATE feeds SET url = url WHERE 0")
+    elif conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7420117)")  # 'claimgraph ledger writer'
+
+
+def _allocate(conn: Connection, table: sa.Table, n: int) -> list[int]:
+    """n fresh ids for `table`, known before inserting, so that child rows can
+    be written in bulk without a RETURNING round trip per row."""
+    if n == 0:
+        return []
+    if conn.dialect.name == "postgresql":
+        rows = conn.exec_driver_sql(
+            f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, {int(n)})"
+        )
+        return sorted(r[0] for r in rows)
+    # SQLite: we hold the write lock (see _lock), so max(id)+1... are ours
+    top = conn.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0
+    return list(range(top + 1, top + 1 + n))
+
+
+def _bulk(conn: Connection, table: sa.Table, rows: list[dict]) -> None:
+    """A plain executemany through the driver: the Core per-row parameter
+    handling costs more than SQLite's own work at these volumes."""
+    if not rows:
+        return
+    cols = list(rows[0])
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(f'"{c}"' for c in cols)
+    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([mark] * len(cols))})'
+    values = [tuple(r[c] for c in cols) for r in rows]
+    if conn.dialect.name == "sqlite":
+        # dates as ISO text, the form SQLAlchemy's SQLite Date type reads (and
+        # without the sqlite3 default adapter that Python 3.12 deprecates)
+        values = [tuple(v.isoformat() if isinstance(v, date) else v for v in row) for row in values]
+    conn.exec_driver_sql(sql, values)
+
+
+def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
+    """Entities, claims, events and relations of newly stored articles."""
+    entity_rows, entity_owner = [], []
+    for aid, a in items:
+        for e in a.entities:
+            geo = e.geo
+            entity_rows.append({
+                "article_id": aid, "local_id": e.id, "type": e.type, "name": e.name, "key": e.key,
+                "gazetteer_id": geo.gazetteer_id if geo else None,
+                "lat": geo.lat if geo else None, "lon": geo.lon if geo else None, "xentity_id": None,
+            })
+            entity_owner.append((aid, e))
+    entity_ids = _allocate(conn, t.entities, len(entity_rows))
+    for eid, row in zip(entity_ids, entity_rows, strict=True):
+        row["id"] = eid
+    _bulk(conn, t.entities, entity_rows)
+    ent_id: dict[tuple[int, str], int] = {}
+    key_rows = []
+    for eid, (aid, e) in zip(entity_ids, entity_owner, strict=True):
+        ent_id[(aid, e.id)] = eid
+        for key in sorted({e.key, *(name_key(n) for n in (e.name, *e.aliases))} - {""}):
+            key_rows.append({"entity_id": eid, "key": key})
+    if key_rows:
+        _bulk(conn, t.entity_keys, key_rows)
+
+    claim_rows, claim_owner = [], []
+    for aid, a in items:
+        for c in a.claims:
+            source = c.source
+            claim_rows.append({
+                "article_id": aid, "local_id": c.id, "content": c.content.text,
+                "source_text": source.text if source else "",
+                "source_key": _source_key(a, source.entity, source.text) if source else None,
+                "source_entity": source.entity if source else None,
+                "cue": c.cue.text if c.cue else None, "kind": c.kind, "status": c.status,
+                "hedged": bool(c.hedges), "sentence": c.sentence, "published": a.published, "cluster_id": None,
+            })
+            claim_owner.append((aid, a, c))
+    claim_ids = _allocate(conn, t.claims, len(claim_rows))
+    for cid, row in zip(claim_ids, claim_rows, strict=True):
+        row["id"] = cid
+    _bulk(conn, t.claims, claim_rows)
+    cl_id: dict[tuple[int, str], int] = {}
+    mention_rows = []
+    for cid, (aid, a, c) in zip(claim_ids, claim_owner, strict=True):
+        cl_id[(aid, c.id)] = cid
+        spans = [(c.content.start, c.content.end)] + ([(c.source.start, c.source.end)] if c.source else [])
+        for e in a.entities:
+            if any(m.start < end and start < m.end for m in e.mentions for start, end in spans):
+                mention_rows.append({"claim_id": cid, "entity_id": ent_id[(aid, e.id)], "key": e.key,
+                                     "place": e.type in PLACE_TYPES or e.geo is not None})
+    if mention_rows:
+        _bulk(conn, t.claim_entities, mention_rows)
+
+    event_rows, relation_rows = [], []
+    for aid, a in items:
+        geo = {e.id: e.geo for e in a.entities}
+        for ev in a.events:
+            place = geo.get(ev.location) if ev.location else None
+            event_rows.append({
+                "article_id": aid, "local_id": ev.id, "type": ev.type, "trigger": ev.trigger.text,
+                "actor": ev.actor, "target": ev.target, "location": ev.location, "time": ev.time,
+                "claim_id": cl_id.get((aid, ev.claim)) if ev.claim else None, "status": ev.status,
+                "negated": ev.negated, "lat": place.lat if place else None, "lon": place.lon if place else None,
+            })
+        for r in a.relations:
+            if (aid, r.a) in cl_id and (aid, r.b) in cl_id:
+                relation_rows.append({"article_id": aid, "type": r.type, "a": cl_id[(aid, r.a)],
+                                      "b": cl_id[(aid, r.b)], "reason": r.reason})
+    if event_rows:
+        _bulk(conn, t.events, event_rows)
+    if relation_rows:
+        _bulk(conn, t.relations, relation_rows)
+
+
+def _source_key(a: Analysis, entity_id: str | None, text: str) -> str:
+    """The source's entity key when it is a named entity, else its words' key."""
+    if entity_id:
+        for e in a.entities:
+            if e.id == entity_id:
+                return e.key
+    return name_key(text)
+
+
+def _chunks(values: Sequence, size: int = _IN_CHUNK) -> Iterable[Sequence]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

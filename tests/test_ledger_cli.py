@@ -1,0 +1,89 @@
+"""The ledger commands, as a user types them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+
+from claimgraph.serve.ledger_cli import add_ledger_commands, main, parse_period, run_ledger_command
+from claimgraph.store.testing import make_analysis
+
+STRIKE = "Ukrainian drones struck an oil depot in Belgorod on Monday"
+
+
+@pytest.fixture
+def ledger_file(tmp_path):
+    docs = [
+        make_analysis(f"Russian officials said {STRIKE}.", [("Russian officials", "said", STRIKE)],
+                      entities=[("Belgorod", "GPE")], url="https://a.example/1", publisher="Alpha",
+                      published="2024-12-08"),
+        make_analysis(f"Ukraine denied that {STRIKE}.", [("Ukraine", "denied", STRIKE, "denied")],
+                      entities=[("Ukraine", "GPE"), ("Belgorod", "GPE")], url="https://b.example/1",
+                      publisher="Beta", published="2024-12-09"),
+    ]
+    path = tmp_path / "analyses.jsonl"
+    path.write_text("".join(d.to_json() + "\n" for d in docs))
+    return path
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ingest_then_query_from_the_command_line(tmp_path, capsys, ledger_file):
+    db = str(tmp_path / "l.sqlite")
+    code, out, err = run(capsys, "ingest", str(ledger_file), "--db", db, "--format", "json")
+    assert code == 0 and json.loads(out) == {"new": 2, "near_duplicate": 0, "duplicate": 0, "failed": []}
+
+    code, out, _ = run(capsys, "search", "drones", "source:Ukraine", "--db", db, "--format", "jsonl")
+    assert code == 0 and [json.loads(line)["source"] for line in out.splitlines()] == ["Ukraine"]
+
+    code, out, _ = run(capsys, "claims", "--contradicted", "--db", db, "--format", "json")
+    assert {r["publisher"] for r in json.loads(out)} == {"Alpha", "Beta"}
+
+    code, out, _ = run(capsys, "story", "Belgorod", "--db", db, "--format", "pretty")
+    assert code == 0 and out.index("2024-12-08") < out.index("2024-12-09") and "contradicted" in out
+
+    code, out, _ = run(capsys, "stats", "--db", db, "--format", "json")
+    assert json.loads(out)["claims"] == 2
+
+    csv_path = tmp_path / "claims.csv"
+    code, _, err = run(capsys, "export", "csv", "-o", str(csv_path), "--db", db)
+    assert code == 0 and "2 records" in err and csv_path.read_text().count("\n") == 3
+
+
+def test_failures_and_usage_errors_are_one_line_and_an_exit_code(tmp_path, capsys, ledger_file):
+    db = str(tmp_path / "l.sqlite")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(ledger_file.read_text() + "{not json\n")
+    code, out, err = run(capsys, "ingest", str(bad), "--db", db)
+    assert code == 3 and "bad.jsonl:3: malformed JSON" in err and "2 new" in err + out
+
+    code, _, err = run(capsys, "search", "colour:red", "--db", db)
+    assert code == 2 and err.startswith("claimgraph: error: unknown filter") and "Traceback" not in err
+    code, _, err = run(capsys, "ingest", str(bad), "--db", db, "--jobs", "0")
+    assert code == 2
+    code, _, err = run(capsys, "stats", "--db", f"sqlite:///{bad}/x/y.sqlite")
+    assert code == 4 and "cannot open the ledger" in err
+
+
+def test_wiring_into_another_parser():
+    parser = argparse.ArgumentParser(prog="claimgraph")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("schema")
+    add_ledger_commands(sub)
+    assert run_ledger_command(parser.parse_args(["schema"])) is None
+    args = parser.parse_args(["claims", "--since", "2024-12", "--entity", "Belgorod"])
+    assert (args.command, args.since, args.entity, args.contradicted) == ("claims", "2024-12", "Belgorod", False)
+
+
+def test_periods():
+    assert [parse_period(p) for p in ("30s", "10m", "1h", "90")] == [30, 600, 3600, 90]
+    from claimgraph.errors import UsageError
+
+    with pytest.raises(UsageError):
+        parse_period("soon")

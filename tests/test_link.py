@@ -1,0 +1,145 @@
+"""Linking across articles: claim clusters, independent sources, contradictions, unified entities."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from claimgraph.ledger import relink
+from claimgraph.link.claims import RELATORS, register
+from claimgraph.model import Geo, Relation
+from claimgraph.store import open_store
+from claimgraph.store import schema as t
+from claimgraph.store.testing import make_analysis, postgres_available, postgres_schema
+from claimgraph.store.write import Record, add_records
+
+PG_SKIP = postgres_available()
+STRIKE = "Ukrainian drones struck an oil depot in Belgorod on Monday"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        with open_store(str(tmp_path / "l.sqlite")) as s:
+            yield s
+        return
+    if PG_SKIP:
+        pytest.skip(PG_SKIP)
+    with postgres_schema() as url, open_store(url) as s:
+        yield s
+
+
+def add(store, *analyses):
+    with store.engine.begin() as conn:
+        return add_records(conn, [Record(a, f"t{i}") for i, a in enumerate(analyses)])
+
+
+def report(source, content, url, published, extra="", status="reported", **kw):
+    text = f"{source} said {content}. {extra}".strip()
+    return make_analysis(text, [(source, "said", content, status)], url=url, published=published, **kw)
+
+
+def clusters(store):
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(t.clusters).order_by(t.clusters.c.id)).all()
+
+
+def links(store):
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(t.links).order_by(t.links.c.id)).all()
+
+
+WIRE = "Residents described hearing several loud explosions before dawn, and local media showed smoke over the area."
+
+
+def test_one_claim_in_three_articles_counts_two_independent_sources(store):
+    wire = report("Russian officials", STRIKE, "https://wire.example/1", "2024-12-09", WIRE)
+    copy = report("Russian officials", STRIKE, "https://paper.example/1", "2024-12-10", WIRE + " (Wire)")
+    own = report("The Russian defence ministry", STRIKE + " night", "https://own.example/1", "2024-12-08",
+                 "The ministry gave no figures for damage.")
+    stored = add(store, wire, copy, own)
+    assert [s.outcome for s in stored] == ["new", "near-duplicate", "new"]
+    stats = relink(store)
+    (cluster,) = [c for c in clusters(store) if c.claims > 1]
+    assert (cluster.claims, cluster.articles, cluster.independent, cluster.sources) == (3, 3, 2, 2)
+    assert str(cluster.first_published) == "2024-12-08"  # first appearance, not first ingested
+    assert stats.multi_article == 1
+    # only the independent report supports the first; the syndicated copy adds nothing
+    support = [x for x in links(store) if x.type == "supports"]
+    assert len(support) == 1
+
+
+def test_unrelated_claims_stay_apart_and_same_source_may_reword(store):
+    a = report("The governor", "two people were injured in the fire at the depot", "https://a.example", "2024-12-08")
+    b = report("The governor", "two people were injured and one was killed", "https://b.example", "2024-12-08")
+    c = report("A resident", "the bakery on the corner reopened today", "https://c.example", "2024-12-08")
+    add(store, a, b, c)
+    relink(store)
+    sizes = sorted(x.claims for x in clusters(store))
+    assert sizes == [1, 2]  # the governor's two wordings are one claim; the bakery is not
+
+
+def test_a_denial_elsewhere_contradicts_with_a_reason(store):
+    claim = report("Russian officials", STRIKE, "https://a.example", "2024-12-08")
+    denial = report("Ukraine", STRIKE, "https://b.example", "2024-12-09", status="denied")
+    add(store, claim, denial)
+    relink(store)
+    (link,) = links(store)
+    assert link.type == "contradicts" and link.by == "denial" and "denies" in link.reason
+    assert sorted(c.contradicted for c in clusters(store)) == [True, True]
+
+
+def test_an_articles_own_contradiction_is_carried_to_copies_elsewhere(store):
+    text = f"Russian officials said {STRIKE}. But witnesses said no drones were seen over the depot."
+    first = make_analysis(text, [("Russian officials", "said", STRIKE), ("witnesses", "said", "no drones were seen")],
+                          url="https://a.example", published="2024-12-08",
+                          relations=[("contradicts", 1, 0, "witnesses saw no drones")])
+    second = report("Russian officials", STRIKE, "https://b.example", "2024-12-09", "Officials gave no more detail.")
+    add(store, first, second)
+    relink(store)
+    carried = [x for x in links(store) if x.by == "carried"]
+    assert len(carried) == 1 and carried[0].type == "contradicts"
+
+
+def test_entities_are_one_across_articles_by_name_key_or_gazetteer(store):
+    geo = Geo(lat=34.89, lon=35.89, kind="port", gazetteer_id="geonames:173374")
+    a = make_analysis("Bashar al-Assad visited Tartus.", url="https://a.example",
+                      entities=[("Bashar al-Assad", "PERSON"), ("Tartus", "GPE", geo)])
+    b = make_analysis("Bashar Assad spoke in Tartous.", entities=[("Bashar Assad", "PERSON"), ("Tartous", "GPE", geo)],
+                      url="https://b.example")
+    c = make_analysis("Hafez Assad was mentioned.", entities=[("Hafez Assad", "PERSON")], url="https://c.example")
+    add(store, a, b, c)
+    stats = relink(store)
+    assert (stats.entities, stats.xentities) == (5, 3)
+    with store.engine.connect() as conn:
+        x = {r.name: r.articles for r in conn.execute(sa.select(t.xentities))}
+    assert x["Hafez Assad"] == 1 and 2 in x.values()
+
+
+def test_a_plugged_relation_function_sees_both_analyses(store):
+    calls = []
+
+    def same_place(a, b):
+        calls.append((a.url, b.url))
+        return [Relation(id="x", type="elaborates", a=a.claims[0].id, b=b.claims[0].id, reason="same place")]
+
+    add(store, report("Officials", STRIKE, "https://a.example", "2024-12-08"),
+        report("Officials", STRIKE, "https://b.example", "2024-12-09", "More to follow."))
+    relink(store, relate=same_place)
+    assert calls == [("https://a.example", "https://b.example")]
+    assert [x.by for x in links(store) if x.type == "elaborates"] == ["same_place"]
+
+    register("registered")(same_place)
+    try:
+        relink(store)
+    finally:
+        RELATORS.pop("registered")
+    assert len(calls) == 2
+
+
+def test_relinking_gives_the_same_result(store):
+    add(store, report("Officials", STRIKE, "https://a.example", "2024-12-08"),
+        report("Officials", STRIKE, "https://b.example", "2024-12-09", status="denied"))
+    first = (relink(store), clusters(store), [(x.type, x.a, x.b) for x in links(store)])
+    second = (relink(store), clusters(store), [(x.type, x.a, x.b) for x in links(store)])
+    assert first == second

@@ -1,0 +1,140 @@
+"""The store on both back ends: schema, migrations, idempotent writes, near-duplicates."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from claimgraph.errors import ResourceError, UsageError
+from claimgraph.store import default_url, normalise_url, open_store, schema, upgrade
+from claimgraph.store.testing import make_analysis, postgres_available, postgres_schema
+from claimgraph.store.write import Record, add_records
+
+PG_SKIP = postgres_available()
+
+STORY = (
+    "Russian officials said Ukrainian drones struck an oil depot in Belgorod on Monday. "
+    "Ukraine denied that drones struck the depot."
+)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        s = open_store(str(tmp_path / "ledger.sqlite"))
+        yield s
+        s.close()
+        return
+    if PG_SKIP:
+        pytest.skip(PG_SKIP)
+    with postgres_schema() as url:
+        s = open_store(url)
+        yield s
+        s.close()
+
+
+def story(url="https://example.org/a", text=STORY, published="2024-12-08"):
+    return make_analysis(
+        text,
+        [("Russian officials", "said", "Ukrainian drones struck an oil depot in Belgorod on Monday"),
+         ("Ukraine", "denied", "drones struck the depot", "denied")],
+        entities=[("Belgorod", "GPE"), ("Ukraine", "GPE")],
+        published=published, url=url, publisher="Example",
+        events=[("ASSAULT", "struck", 0, "Belgorod")],
+        relations=[("contradicts", 1, 0, "Ukraine denies it")],
+    )
+
+
+def add(store, *analyses):
+    with store.engine.begin() as conn:
+        return add_records(conn, [Record(a, f"test:{i}") for i, a in enumerate(analyses)])
+
+
+def test_migrations_create_exactly_the_declared_schema(store):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), schema.metadata)
+    # the search column/table is made by the migration outside the metadata, on purpose
+    diff = [d for d in diff if "tsv" not in repr(d) and "claims_fts" not in repr(d)]
+    assert diff == []
+
+
+def test_an_analysis_fills_every_table_and_is_kept_whole(store):
+    a = story()
+    (stored,) = add(store, a)
+    assert stored.outcome == "new"
+    counts = {name: store.count(name) for name in ("articles", "analyses", "entities", "claims", "events", "relations")}
+    assert counts == {"articles": 1, "analyses": 1, "entities": 2, "claims": 2, "events": 1, "relations": 1}
+    with store.engine.connect() as conn:
+        kept = conn.execute(sa.select(schema.analyses.c.json)).scalar_one()
+        event_claim = conn.execute(sa.select(schema.events.c.claim_id)).scalar_one()
+        first_claim = conn.execute(sa.select(schema.claims.c.id).where(schema.claims.c.local_id == "c1")).scalar_one()
+        mentioned = conn.execute(sa.select(schema.claim_entities.c.key).order_by(schema.claim_entities.c.key)).all()
+    assert kept == a.to_json()
+    assert event_claim == first_claim
+    # Belgorod inside claim 1's content, Ukraine as claim 2's source
+    assert [m[0] for m in mentioned] == ["akrn", "blgrd"]
+
+
+def test_the_same_article_is_stored_once_however_often_it_comes(store):
+    a = story(url="https://Example.org/a/?utm_source=feed#top")
+    same_url = story(url="https://example.org/a", text=STORY + " Updated.")
+    same_text = story(url=None)
+    first = add(store, a, a)
+    again = add(store, same_url, same_text, a)
+    assert [s.outcome for s in first] == ["new", "duplicate"]
+    assert [s.outcome for s in again] == ["duplicate"] * 3
+    assert {s.article_id for s in first + again} == {first[0].article_id}
+    assert store.count("articles") == 1 and store.count("claims") == 2
+
+
+def test_syndicated_copies_are_grouped_not_merged(store):
+    original = story(url="https://wire.example/story")
+    copy = story(url="https://paper.example/story", text=STORY + " Reporting by the wire.")
+    other = story(url="https://else.example/x", text="The governor said two people were hurt in a fire late at night. "
+                  "Russian officials said Ukrainian drones struck an oil depot in Belgorod on Monday, and "
+                  "Ukraine denied that drones struck the depot, while residents described loud blasts.")
+    a, b = add(store, original, copy)
+    (c,) = add(store, other)
+    assert (a.outcome, b.outcome, c.outcome) == ("new", "near-duplicate", "new")
+    assert b.group_id == a.article_id != b.article_id
+    assert c.group_id == c.article_id
+    assert store.count("articles") == 3
+
+
+def test_a_later_batch_finds_copies_stored_by_an_earlier_one(store):
+    (a,) = add(store, story(url="https://wire.example/story"))
+    (b,) = add(store, story(url="https://paper.example/story", text=STORY + " Also on the wire."))
+    assert b.outcome == "near-duplicate" and b.group_id == a.article_id
+
+
+def test_reopening_a_ledger_keeps_it_and_migrating_again_is_a_no_op(tmp_path):
+    path = str(tmp_path / "l.sqlite")
+    with open_store(path) as s:
+        add(s, story())
+        upgrade(s.engine)
+    with open_store(path) as s:
+        assert s.count("articles") == 1
+        with s.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0001"
+
+
+def test_where_the_ledger_lives(monkeypatch, tmp_path):
+    monkeypatch.delenv("CLAIMGRAPH_DB", raising=False)
+    assert default_url().startswith("sqlite:///") and default_url().endswith("ledger.sqlite")
+    monkeypatch.setenv("CLAIMGRAPH_DB", "postgresql://u@h/db")
+    assert default_url() == "postgresql://u@h/db"
+    assert normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url(str(tmp_path / "x.sqlite")) == f"sqlite:///{tmp_path / 'x.sqlite'}"
+
+
+def test_a_bad_database_is_one_clear_error(tmp_path):
+    with pytest.raises(UsageError):
+        open_store("nosuchdb://x")
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(ResourceError, match="cannot open the ledger"):
+        open_store(f"sqlite:///{blocker}/sub/l.sqlite")
