@@ -18,6 +18,7 @@ from claimgraph import __version__
 from claimgraph.config import DEFAULT_MAX_CHARS, Settings
 from claimgraph.errors import ClaimgraphError, UsageError
 from claimgraph.ingest.articles import Article, BadItem, parse_date, read_jsonl, read_path
+from claimgraph.serve.ledger_cli import add_ledger_commands, run_ledger_command
 
 EXIT_OK = 0
 
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("schema", help="print the JSON Schema of the analysis")
+    add_ledger_commands(sub)
     gaz = sub.add_parser("gazetteer", help="build or query the offline gazetteer index")
     gaz.add_argument("action", choices=("build", "lookup"), help="build [PATH], or lookup NAME")
     gaz.add_argument("arg", nargs="?", metavar="PATH|NAME")
@@ -64,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        if (code := run_ledger_command(args)) is not None:
+            return code
         if args.command == "schema":
             from claimgraph.model import json_schema
 
