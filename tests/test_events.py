@@ -22,8 +22,25 @@ SHARED = ROOT.parent / "shared"
 # The list, written out independently of model.PloverType so that a
 # type dropped from the model shows here.
 PLOVER = set(
-    "AGREE CONSULT SUPPORT CONCEDE COOPERATE AID RETREAT REQUEST ACCUSE REJECT "
-    "THREATEN PROTEST SANCTION MOBILIZE COERCE ASSAULT OTHER".split()
+    [
+        "AGREE",
+        "CONSULT",
+        "SUPPORT",
+        "CONCEDE",
+        "COOPERATE",
+        "AID",
+        "RETREAT",
+        "REQUEST",
+        "ACCUSE",
+        "REJECT",
+        "THREATEN",
+        "PROTEST",
+        "SANCTION",
+        "MOBILIZE",
+        "COERCE",
+        "ASSAULT",
+        "OTHER",
+    ]
 )
 
 
