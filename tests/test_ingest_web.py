@@ -91,8 +91,14 @@ def analyzer():
 
 
 def fetcher(**kw):
-    options = {"allow_private": ["127.0.0.1"], "delay": 0, "backoff": 0.01, "timeout": 0.5, "retries": 1,
-               "max_bytes": 20_000}
+    options = {
+        "allow_private": ["127.0.0.1"],
+        "delay": 0,
+        "backoff": 0.01,
+        "timeout": 0.5,
+        "retries": 1,
+        "max_bytes": 20_000,
+    }
     return Fetcher(**{**options, **kw})
 
 
@@ -106,15 +112,18 @@ def test_the_private_address_guard_resolves_first_and_sends_nothing(server):
         Fetcher().fetch("file:///etc/passwd")
 
 
-@pytest.mark.parametrize(("path", "reason"), [
-    ("/missing", "HTTP 404"),
-    ("/image", "not an article (content type image/png)"),
-    ("/to-private", "10.0.0.1"),
-    ("/private/page", "robots.txt"),
-    ("/slow", "timed out"),
-    ("/big", "size cap"),
-    ("/badfeed.xml", "not a readable feed"),
-])
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/missing", "HTTP 404"),
+        ("/image", "not an article (content type image/png)"),
+        ("/to-private", "10.0.0.1"),
+        ("/private/page", "robots.txt"),
+        ("/slow", "timed out"),
+        ("/big", "size cap"),
+        ("/badfeed.xml", "not a readable feed"),
+    ],
+)
 def test_every_bad_url_is_a_reason_and_the_run_goes_on(tmp_path, server, analyzer, path, reason):
     with open_store(str(tmp_path / "l.sqlite")) as store:
         summary = ledger.ingest([server + path, server + "/to-article"], store, analyzer=analyzer, fetcher=fetcher())
@@ -133,8 +142,11 @@ def test_retries_with_back_off(tmp_path, server, analyzer):
 def test_a_feed_is_polled_with_conditional_get_and_entries_are_not_refetched(tmp_path, server, analyzer):
     Handler.hits.clear()
     with open_store(str(tmp_path / "l.sqlite")) as store:
-        rounds = list(ledger.watch([server + "/feed.xml"], store, rounds=2, analyzer=analyzer, fetcher=fetcher(),
-                                   sleep=lambda s: None))
+        rounds = list(
+            ledger.watch(
+                [server + "/feed.xml"], store, rounds=2, analyzer=analyzer, fetcher=fetcher(), sleep=lambda s: None
+            )
+        )
         assert [(r.new, r.duplicate, r.failed) for r in rounds] == [(2, 0, []), (0, 0, [])]
         assert ("/feed.xml", '"v1"') in Handler.hits  # the second poll was conditional
         assert [h for h in Handler.hits if h[0] == "/article"] == [("/article", None)]
@@ -164,15 +176,16 @@ def _warc(pages: list[tuple[str, bytes]]) -> bytes:
     writer = WARCWriter(out, gzip=True)
     for url, body in pages:
         headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                                      http_headers=headers))
+        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
     return out.getvalue()
 
 
 def test_warc_files_whole_and_truncated(tmp_path, analyzer):
-    second = (b"<html><body><article><p>The mayor of Latakia said the new hospital wing would open in March, "
-              b"two years later than planned.</p><p>Builders said the delay came from a shortage of steel.</p>"
-              b"</article></body></html>")
+    second = (
+        b"<html><body><article><p>The mayor of Latakia said the new hospital wing would open in March, "
+        b"two years later than planned.</p><p>Builders said the delay came from a shortage of steel.</p>"
+        b"</article></body></html>"
+    )
     data = _warc([("https://a.example/1", ARTICLE), ("https://b.example/2", second)])
     (tmp_path / "crawl.warc.gz").write_bytes(data)
     first_len = len(_warc([("https://a.example/1", ARTICLE)]))
@@ -185,3 +198,11 @@ def test_warc_files_whole_and_truncated(tmp_path, analyzer):
     assert cut.new == 1 and len(cut.failed) == 1 and "truncated" in cut.failed[0][1]
     assert (whole.new, whole.duplicate, whole.failed) == (1, 1, [])
     assert stats["articles"] == 2
+
+
+def test_plain_warc_cut_short_is_reported(tmp_path, analyzer):
+    plain_data = gzip.decompress(_warc([("https://a.example/1", ARTICLE), ("https://b.example/2", ARTICLE)]))
+    (tmp_path / "cut.warc").write_bytes(plain_data[:-120])
+    with open_store(str(tmp_path / "l.sqlite")) as store:
+        cut = ledger.ingest([str(tmp_path / "cut.warc")], store, analyzer=analyzer)
+    assert len(cut.failed) == 1 and "cut short" in cut.failed[0][1]

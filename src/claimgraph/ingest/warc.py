@@ -4,6 +4,8 @@ and then one failure naming where it broke."""
 
 from __future__ import annotations
 
+import io
+
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,9 +20,15 @@ def from_warc(path: Path, options: Options) -> Iterator[Doc]:
     from claimgraph.ingest.html import from_html
 
     count = 0
+    short: str | None = None  # a record that ends before its declared length
     try:
         with path.open("rb") as stream:
-            for record in ArchiveIterator(stream):
+            records = ArchiveIterator(stream)
+            for record in records:
+                if _cut_short(record):
+                    # warcio hands a cut record of a plain .warc over as if it were whole
+                    short = f"the record at byte {records.get_record_offset()} is cut short"
+                    break
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
                 url = record.rec_headers.get_header("WARC-Target-URI")
@@ -47,8 +55,17 @@ def from_warc(path: Path, options: Options) -> Iterator[Doc]:
         return
     # warcio ends quietly at a cut gzip member, dropping the record: check the
     # compression stream itself so the loss is reported.
-    if path.name.lower().endswith(".gz") and (reason := _gzip_broken(path)):
+    reason = short or (_gzip_broken(path) if path.name.lower().endswith(".gz") else None)
+    if reason:
         yield Doc(str(path), error=f"{path}: truncated or broken WARC after {count} records ({reason})")
+
+
+def _cut_short(record) -> bool:
+    """Read the record's block to its declared end: bytes still owed mean the file ends inside it."""
+    block = record.raw_stream
+    data = block.read()
+    record.raw_stream = io.BytesIO(data)  # the block, read once, for the content stream
+    return getattr(block, "limit", 0) > 0
 
 
 def _gzip_broken(path: Path) -> str | None:
