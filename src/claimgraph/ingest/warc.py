@@ -5,7 +5,6 @@ and then one failure naming where it broke."""
 from __future__ import annotations
 
 import io
-
 from collections.abc import Iterator
 from pathlib import Path
 
