@@ -64,9 +64,18 @@ def bench_store(args) -> None:
     with tempfile.TemporaryDirectory() as folder:
         with ledger(args.pg, folder) as store:
             spent = fill(store, args.articles)
-            print(json.dumps({"bench": "store", "backend": store.dialect, "articles": args.articles,
-                              "claims": store.count("claims"), "seconds": round(spent, 2),
-                              "articles_per_s": round(args.articles / spent)}))
+            print(
+                json.dumps(
+                    {
+                        "bench": "store",
+                        "backend": store.dialect,
+                        "articles": args.articles,
+                        "claims": store.count("claims"),
+                        "seconds": round(spent, 2),
+                        "articles_per_s": round(args.articles / spent),
+                    }
+                )
+            )
         # end to end from a file of analyses: parse, dedup check, store
         path = Path(folder) / "analyses.jsonl"
         with path.open("w") as fh:
@@ -80,9 +89,18 @@ def bench_store(args) -> None:
             summary = api.ingest([str(path)], store, batch=BATCH, link=False)
             spent = time.perf_counter() - t0
             backend = store.dialect
-        print(json.dumps({"bench": "ingest-jsonl-analyses", "backend": backend, "articles": args.articles,
-                          "stored": summary.new + summary.near_duplicate, "seconds": round(spent, 2),
-                          "articles_per_s": round(args.articles / spent)}))
+        print(
+            json.dumps(
+                {
+                    "bench": "ingest-jsonl-analyses",
+                    "backend": backend,
+                    "articles": args.articles,
+                    "stored": summary.new + summary.near_duplicate,
+                    "seconds": round(spent, 2),
+                    "articles_per_s": round(args.articles / spent),
+                }
+            )
+        )
 
 
 def bench_link(args) -> None:
@@ -95,23 +113,36 @@ def bench_link(args) -> None:
             t0 = time.perf_counter()
             stats = link(store)
             spent = time.perf_counter() - t0
-            print(json.dumps({"bench": "link", "backend": store.dialect, "claims": n, "seconds": round(spent, 2),
-                              "clusters": stats.clusters, "multi_article": stats.multi_article,
-                              "links": stats.links, "us_per_claim": round(spent / n * 1e6, 1)}))
+            print(
+                json.dumps(
+                    {
+                        "bench": "link",
+                        "backend": store.dialect,
+                        "claims": n,
+                        "seconds": round(spent, 2),
+                        "clusters": stats.clusters,
+                        "multi_article": stats.multi_article,
+                        "links": stats.links,
+                        "us_per_claim": round(spent / n * 1e6, 1),
+                    }
+                )
+            )
 
 
 def queries(rng: random.Random, n: int) -> list[str]:
     out = []
     for i in range(n):
         verb, obj = rng.choice(VERBS), rng.choice(OBJECTS).replace("the ", "")
-        out.append([
-            f"{verb} {obj.split()[-1]}",
-            f'"{verb} the {obj}"',
-            f"{obj.split()[-1]} status:denied",
-            f"{verb} from:2024-03 to:2024-05",
-            f"{obj.split()[-1]} source:police",
-            "status:denied from:2024-06-01 to:2024-06-07",
-        ][i % 6])
+        out.append(
+            [
+                f"{verb} {obj.split()[-1]}",
+                f'"{verb} the {obj}"',
+                f"{obj.split()[-1]} status:denied",
+                f"{verb} from:2024-03 to:2024-05",
+                f"{obj.split()[-1]} source:police",
+                "status:denied from:2024-06-01 to:2024-06-07",
+            ][i % 6]
+        )
     return out
 
 
@@ -132,13 +163,24 @@ def bench_search(args) -> None:
         for q in qs:
             t0 = time.perf_counter()
             api.search(q, store, limit=20)
-            times.setdefault(q.split()[-1].split(":")[0] if ":" in q else ("phrase" if '"' in q else "words"),
-                             []).append(time.perf_counter() - t0)
+            times.setdefault(
+                q.split()[-1].split(":")[0] if ":" in q else ("phrase" if '"' in q else "words"), []
+            ).append(time.perf_counter() - t0)
         every = sorted(x for v in times.values() for x in v)
-        print(json.dumps({"bench": "search", "backend": store.dialect, "claims": n, "queries": len(every),
-                          "p50_ms": round(statistics.median(every) * 1000, 1), "p95_ms": _p95(every),
-                          "max_ms": round(every[-1] * 1000, 1),
-                          "p95_ms_by_kind": {k: _p95(sorted(v)) for k, v in sorted(times.items())}}))
+        print(
+            json.dumps(
+                {
+                    "bench": "search",
+                    "backend": store.dialect,
+                    "claims": n,
+                    "queries": len(every),
+                    "p50_ms": round(statistics.median(every) * 1000, 1),
+                    "p95_ms": _p95(every),
+                    "max_ms": round(every[-1] * 1000, 1),
+                    "p95_ms_by_kind": {k: _p95(sorted(v)) for k, v in sorted(times.items())},
+                }
+            )
+        )
 
 
 def _p95(values: list[float]) -> float:

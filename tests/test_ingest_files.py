@@ -46,8 +46,16 @@ def test_a_folder_of_text_html_and_jsonl(tmp_path, store, analyzer):
     (folder / "a.txt").write_text("The mayor said the bridge was closed after the storm.")
     (folder / "sub" / "page.html").write_bytes(PAGE)
     (folder / "more.jsonl").write_text(
-        json.dumps({"id": "j1", "text": "Police said three men were arrested in Leeds.", "url": "https://x.org/1",
-                    "published": "2024-05-01", "author": "A. Writer"}) + "\n"
+        json.dumps(
+            {
+                "id": "j1",
+                "text": "Police said three men were arrested in Leeds.",
+                "url": "https://x.org/1",
+                "published": "2024-05-01",
+                "author": "A. Writer",
+            }
+        )
+        + "\n"
     )
     (folder / "skip.bin").write_bytes(b"\0\1\2")  # not a kind we read: ignored in folders
     summary = ledger.ingest([str(folder)], store, analyzer=analyzer)
@@ -104,8 +112,11 @@ def test_ready_analyses_are_stored_without_analysing(tmp_path, store):
     from claimgraph.store.testing import make_analysis
 
     docs = [
-        make_analysis(f"Officials said the port {n} was closed.", [("Officials", "said", f"the port {n} was closed")],
-                      url=f"https://x.org/{n}")
+        make_analysis(
+            f"Officials said the port {n} was closed.",
+            [("Officials", "said", f"the port {n} was closed")],
+            url=f"https://x.org/{n}",
+        )
         for n in ("north", "south")
     ]
     path = tmp_path / "analyses.jsonl"
@@ -122,10 +133,13 @@ THINGS = ["bridge", "school", "station", "hospital", "market", "airport", "libra
 
 def _articles(n: int) -> list[dict]:
     return [
-        {"id": f"k{i}", "url": f"https://k.example/{i}",
-         "text": f"Officials in {PLACES[i % 10]} said the {THINGS[i % 8]} was closed for {i + 2} days. "
-                 f"The mayor of {PLACES[(i * 3) % 10]} said {i + 5} families had been moved from the "
-                 f"{THINGS[(i * 5) % 8]} near the river {i}."}
+        {
+            "id": f"k{i}",
+            "url": f"https://k.example/{i}",
+            "text": f"Officials in {PLACES[i % 10]} said the {THINGS[i % 8]} was closed for {i + 2} days. "
+            f"The mayor of {PLACES[(i * 3) % 10]} said {i + 5} families had been moved from the "
+            f"{THINGS[(i * 5) % 8]} near the river {i}.",
+        }
         for i in range(n)
     ]
 
@@ -159,8 +173,9 @@ def test_a_run_killed_midway_loses_and_duplicates_nothing_on_rerun(tmp_path, ana
         assert summary.duplicate >= stored and summary.new + summary.near_duplicate + summary.duplicate == n
         with store.engine.connect() as conn:
             ids = conn.execute(sa.select(t.articles.c.ext_id)).scalars().all()
-            per_article = dict(conn.execute(
-                sa.select(t.claims.c.article_id, sa.func.count()).group_by(t.claims.c.article_id)).all())
+            per_article = dict(
+                conn.execute(sa.select(t.claims.c.article_id, sa.func.count()).group_by(t.claims.c.article_id)).all()
+            )
             docs = conn.execute(sa.select(t.analyses.c.article_id, t.analyses.c.json)).all()
     assert sorted(ids) == sorted(f"k{i}" for i in range(n))
     # every article has exactly the claims its analysis has: none lost, none twice

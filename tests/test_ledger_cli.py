@@ -16,12 +16,22 @@ STRIKE = "Ukrainian drones struck an oil depot in Belgorod on Monday"
 @pytest.fixture
 def ledger_file(tmp_path):
     docs = [
-        make_analysis(f"Russian officials said {STRIKE}.", [("Russian officials", "said", STRIKE)],
-                      entities=[("Belgorod", "GPE")], url="https://a.example/1", publisher="Alpha",
-                      published="2024-12-08"),
-        make_analysis(f"Ukraine denied that {STRIKE}.", [("Ukraine", "denied", STRIKE, "denied")],
-                      entities=[("Ukraine", "GPE"), ("Belgorod", "GPE")], url="https://b.example/1",
-                      publisher="Beta", published="2024-12-09"),
+        make_analysis(
+            f"Russian officials said {STRIKE}.",
+            [("Russian officials", "said", STRIKE)],
+            entities=[("Belgorod", "GPE")],
+            url="https://a.example/1",
+            publisher="Alpha",
+            published="2024-12-08",
+        ),
+        make_analysis(
+            f"Ukraine denied that {STRIKE}.",
+            [("Ukraine", "denied", STRIKE, "denied")],
+            entities=[("Ukraine", "GPE"), ("Belgorod", "GPE")],
+            url="https://b.example/1",
+            publisher="Beta",
+            published="2024-12-09",
+        ),
     ]
     path = tmp_path / "analyses.jsonl"
     path.write_text("".join(d.to_json() + "\n" for d in docs))

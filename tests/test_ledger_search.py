@@ -25,18 +25,31 @@ def articles():
         make_analysis(
             "Russian officials said Ukrainian drones struck an oil depot in Belgorod on Monday.",
             [("Russian officials", "said", "Ukrainian drones struck an oil depot in Belgorod on Monday")],
-            entities=[("Belgorod", "GPE", BELGOROD)], events=[("ASSAULT", "struck", 0, "Belgorod")],
-            url="https://a.example/1", publisher="Alpha", published="2024-12-08", title="Depot struck"),
+            entities=[("Belgorod", "GPE", BELGOROD)],
+            events=[("ASSAULT", "struck", 0, "Belgorod")],
+            url="https://a.example/1",
+            publisher="Alpha",
+            published="2024-12-08",
+            title="Depot struck",
+        ),
         make_analysis(
             "Ukraine denied that drones struck an oil depot in Belgorod on Monday.",
             [("Ukraine", "denied", "drones struck an oil depot in Belgorod on Monday", "denied")],
             entities=[("Ukraine", "GPE"), ("Belgorod", "GPE", BELGOROD)],
-            url="https://b.example/1", publisher="Beta", published="2024-12-09", title="Kyiv denies"),
+            url="https://b.example/1",
+            publisher="Beta",
+            published="2024-12-09",
+            title="Kyiv denies",
+        ),
         make_analysis(
             "The mayor of Leeds said the bridge would reopen in January after repairs.",
             [("The mayor of Leeds", "said", "the bridge would reopen in January after repairs")],
             entities=[("Leeds", "GPE")],
-            url="https://c.example/1", publisher="Gamma", published="2025-01-03", title="Bridge"),
+            url="https://c.example/1",
+            publisher="Gamma",
+            published="2025-01-03",
+            title="Bridge",
+        ),
     ]
 
 
@@ -70,27 +83,30 @@ DENIAL = "drones struck an oil depot in Belgorod on Monday"
 BRIDGE = "the bridge would reopen in January after repairs"
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("drones", [DENIAL, STRIKE]),                      # newest first
-    ("drone depots", [DENIAL, STRIKE]),                # stemming on both back ends
-    ('"oil depot" Ukrainian', [STRIKE]),
-    ('"depot oil"', []),                               # a phrase keeps its order
-    ("drones -Ukrainian", [DENIAL]),
-    ("source:Ukraine", [DENIAL]),
-    ('source:"russian officials"', [STRIKE]),
-    ("entity:Belgorod", [DENIAL, STRIKE]),
-    ("place:Leeds", [BRIDGE]),
-    ("place:Ukraine", [DENIAL]),
-    ("status:denied", [DENIAL]),
-    ("status:denied status:reported", [BRIDGE, DENIAL, STRIKE]),
-    ("type:ASSAULT", [STRIKE]),
-    ("type:indirect drones", [DENIAL, STRIKE]),
-    ("from:2024-12-09", [BRIDGE, DENIAL]),
-    ("from:2024-12 to:2024", [DENIAL, STRIKE]),
-    ("to:2024-12-08", [STRIKE]),
-    ("is:contradicted", [DENIAL, STRIKE]),
-    ("bridge entity:Belgorod", []),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("drones", [DENIAL, STRIKE]),  # newest first
+        ("drone depots", [DENIAL, STRIKE]),  # stemming on both back ends
+        ('"oil depot" Ukrainian', [STRIKE]),
+        ('"depot oil"', []),  # a phrase keeps its order
+        ("drones -Ukrainian", [DENIAL]),
+        ("source:Ukraine", [DENIAL]),
+        ('source:"russian officials"', [STRIKE]),
+        ("entity:Belgorod", [DENIAL, STRIKE]),
+        ("place:Leeds", [BRIDGE]),
+        ("place:Ukraine", [DENIAL]),
+        ("status:denied", [DENIAL]),
+        ("status:denied status:reported", [BRIDGE, DENIAL, STRIKE]),
+        ("type:ASSAULT", [STRIKE]),
+        ("type:indirect drones", [DENIAL, STRIKE]),
+        ("from:2024-12-09", [BRIDGE, DENIAL]),
+        ("from:2024-12 to:2024", [DENIAL, STRIKE]),
+        ("to:2024-12-08", [STRIKE]),
+        ("is:contradicted", [DENIAL, STRIKE]),
+        ("bridge entity:Belgorod", []),
+    ],
+)
 def test_one_query_syntax(store, query, expected):
     assert found(store, query) == expected
 
@@ -121,8 +137,10 @@ def test_claims_filters(store):
 
 def test_story_is_a_timeline_of_clusters(store):
     timeline = ledger.story("Belgorod", store)
-    assert [(e["published"].isoformat(), e["content"]) for e in timeline] == [("2024-12-08", STRIKE),
-                                                                              ("2024-12-09", DENIAL)]
+    assert [(e["published"].isoformat(), e["content"]) for e in timeline] == [
+        ("2024-12-08", STRIKE),
+        ("2024-12-09", DENIAL),
+    ]
     assert [e["content"] for e in ledger.story("bridge", store)] == [BRIDGE]  # not an entity: a text search
 
 

@@ -55,8 +55,13 @@ WIRE = "Residents described hearing several loud explosions before dawn, and loc
 def test_one_claim_in_three_articles_counts_two_independent_sources(store):
     wire = report("Russian officials", STRIKE, "https://wire.example/1", "2024-12-09", WIRE)
     copy = report("Russian officials", STRIKE, "https://paper.example/1", "2024-12-10", WIRE + " (Wire)")
-    own = report("The Russian defence ministry", STRIKE + " night", "https://own.example/1", "2024-12-08",
-                 "The ministry gave no figures for damage.")
+    own = report(
+        "The Russian defence ministry",
+        STRIKE + " night",
+        "https://own.example/1",
+        "2024-12-08",
+        "The ministry gave no figures for damage.",
+    )
     stored = add(store, wire, copy, own)
     assert [s.outcome for s in stored] == ["new", "near-duplicate", "new"]
     stats = relink(store)
@@ -91,9 +96,13 @@ def test_a_denial_elsewhere_contradicts_with_a_reason(store):
 
 def test_an_articles_own_contradiction_is_carried_to_copies_elsewhere(store):
     text = f"Russian officials said {STRIKE}. But witnesses said no drones were seen over the depot."
-    first = make_analysis(text, [("Russian officials", "said", STRIKE), ("witnesses", "said", "no drones were seen")],
-                          url="https://a.example", published="2024-12-08",
-                          relations=[("contradicts", 1, 0, "witnesses saw no drones")])
+    first = make_analysis(
+        text,
+        [("Russian officials", "said", STRIKE), ("witnesses", "said", "no drones were seen")],
+        url="https://a.example",
+        published="2024-12-08",
+        relations=[("contradicts", 1, 0, "witnesses saw no drones")],
+    )
     second = report("Russian officials", STRIKE, "https://b.example", "2024-12-09", "Officials gave no more detail.")
     add(store, first, second)
     relink(store)
@@ -103,10 +112,16 @@ def test_an_articles_own_contradiction_is_carried_to_copies_elsewhere(store):
 
 def test_entities_are_one_across_articles_by_name_key_or_gazetteer(store):
     geo = Geo(lat=34.89, lon=35.89, kind="port", gazetteer_id="geonames:173374")
-    a = make_analysis("Bashar al-Assad visited Tartus.", url="https://a.example",
-                      entities=[("Bashar al-Assad", "PERSON"), ("Tartus", "GPE", geo)])
-    b = make_analysis("Bashar Assad spoke in Tartous.", entities=[("Bashar Assad", "PERSON"), ("Tartous", "GPE", geo)],
-                      url="https://b.example")
+    a = make_analysis(
+        "Bashar al-Assad visited Tartus.",
+        url="https://a.example",
+        entities=[("Bashar al-Assad", "PERSON"), ("Tartus", "GPE", geo)],
+    )
+    b = make_analysis(
+        "Bashar Assad spoke in Tartous.",
+        entities=[("Bashar Assad", "PERSON"), ("Tartous", "GPE", geo)],
+        url="https://b.example",
+    )
     c = make_analysis("Hafez Assad was mentioned.", entities=[("Hafez Assad", "PERSON")], url="https://c.example")
     add(store, a, b, c)
     stats = relink(store)
@@ -123,8 +138,11 @@ def test_a_plugged_relation_function_sees_both_analyses(store):
         calls.append((a.url, b.url))
         return [Relation(id="x", type="elaborates", a=a.claims[0].id, b=b.claims[0].id, reason="same place")]
 
-    add(store, report("Officials", STRIKE, "https://a.example", "2024-12-08"),
-        report("Officials", STRIKE, "https://b.example", "2024-12-09", "More to follow."))
+    add(
+        store,
+        report("Officials", STRIKE, "https://a.example", "2024-12-08"),
+        report("Officials", STRIKE, "https://b.example", "2024-12-09", "More to follow."),
+    )
     relink(store, relate=same_place)
     assert calls == [("https://a.example", "https://b.example")]
     assert [x.by for x in links(store) if x.type == "elaborates"] == ["same_place"]
@@ -138,8 +156,11 @@ def test_a_plugged_relation_function_sees_both_analyses(store):
 
 
 def test_relinking_gives_the_same_result(store):
-    add(store, report("Officials", STRIKE, "https://a.example", "2024-12-08"),
-        report("Officials", STRIKE, "https://b.example", "2024-12-09", status="denied"))
+    add(
+        store,
+        report("Officials", STRIKE, "https://a.example", "2024-12-08"),
+        report("Officials", STRIKE, "https://b.example", "2024-12-09", status="denied"),
+    )
     first = (relink(store), clusters(store), [(x.type, x.a, x.b) for x in links(store)])
     second = (relink(store), clusters(store), [(x.type, x.a, x.b) for x in links(store)])
     assert first == second

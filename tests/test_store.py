@@ -36,10 +36,14 @@ def store(request, tmp_path):
 def story(url="https://example.org/a", text=STORY, published="2024-12-08"):
     return make_analysis(
         text,
-        [("Russian officials", "said", "Ukrainian drones struck an oil depot in Belgorod on Monday"),
-         ("Ukraine", "denied", "drones struck the depot", "denied")],
+        [
+            ("Russian officials", "said", "Ukrainian drones struck an oil depot in Belgorod on Monday"),
+            ("Ukraine", "denied", "drones struck the depot", "denied"),
+        ],
         entities=[("Belgorod", "GPE"), ("Ukraine", "GPE")],
-        published=published, url=url, publisher="Example",
+        published=published,
+        url=url,
+        publisher="Example",
         events=[("ASSAULT", "struck", 0, "Belgorod")],
         relations=[("contradicts", 1, 0, "Ukraine denies it")],
     )
@@ -93,9 +97,12 @@ def test_the_same_article_is_stored_once_however_often_it_comes(store):
 def test_syndicated_copies_are_grouped_not_merged(store):
     original = story(url="https://wire.example/story")
     copy = story(url="https://paper.example/story", text=STORY + " Reporting by the wire.")
-    other = story(url="https://else.example/x", text="The governor said two people were hurt in a fire late at night. "
-                  "Russian officials said Ukrainian drones struck an oil depot in Belgorod on Monday, and "
-                  "Ukraine denied that drones struck the depot, while residents described loud blasts.")
+    other = story(
+        url="https://else.example/x",
+        text="The governor said two people were hurt in a fire late at night. "
+        "Russian officials said Ukrainian drones struck an oil depot in Belgorod on Monday, and "
+        "Ukraine denied that drones struck the depot, while residents described loud blasts.",
+    )
     a, b = add(store, original, copy)
     (c,) = add(store, other)
     assert (a.outcome, b.outcome, c.outcome) == ("new", "near-duplicate", "new")

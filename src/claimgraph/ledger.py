@@ -77,8 +77,14 @@ def _settle_feeds(options: Options, summary: Summary) -> None:
 def _options(store: Store, published, settings: Settings, allow_private, fetcher) -> Options:
     from claimgraph.store.feeds import FeedState, url_known
 
-    return Options(published=published, max_chars=settings.max_chars, allow_private=allow_private, fetcher=fetcher,
-                   is_known=lambda url: url_known(store, url), feed_state=FeedState(store))
+    return Options(
+        published=published,
+        max_chars=settings.max_chars,
+        allow_private=allow_private,
+        fetcher=fetcher,
+        is_known=lambda url: url_known(store, url),
+        feed_state=FeedState(store),
+    )
 
 
 def watch(
@@ -179,8 +185,14 @@ def story(subject: str, db: Db = None, limit: int | None = 500) -> list[dict]:
         if key not in seen:
             seen[key] = {**row, "also": []}
         else:
-            seen[key]["also"].append({"source": row["source"], "publisher": row["publisher"], "url": row["url"],
-                                      "published": row["published"]})
+            seen[key]["also"].append(
+                {
+                    "source": row["source"],
+                    "publisher": row["publisher"],
+                    "url": row["url"],
+                    "published": row["published"],
+                }
+            )
     timeline = list(seen.values())
     return timeline[:limit] if limit is not None else timeline
 
@@ -192,17 +204,32 @@ def stats(db: Db = None) -> dict:
     from claimgraph.store import schema as t
 
     with _opened(db) as store, store.engine.connect() as conn:
-        counts = {name: store.count(name) for name in
-                  ("articles", "claims", "entities", "xentities", "events", "relations", "clusters", "links",
-                   "failures")}
-        first, last = conn.execute(sa.select(sa.func.min(t.articles.c.published),
-                                             sa.func.max(t.articles.c.published))).one()
+        counts = {
+            name: store.count(name)
+            for name in (
+                "articles",
+                "claims",
+                "entities",
+                "xentities",
+                "events",
+                "relations",
+                "clusters",
+                "links",
+                "failures",
+            )
+        }
+        first, last = conn.execute(
+            sa.select(sa.func.min(t.articles.c.published), sa.func.max(t.articles.c.published))
+        ).one()
         groups = conn.execute(sa.select(sa.func.count(sa.distinct(t.articles.c.group_id)))).scalar_one()
         multi = conn.execute(sa.select(sa.func.count()).where(t.clusters.c.articles > 1)).scalar_one()
         contradicted = conn.execute(sa.select(sa.func.count()).where(t.clusters.c.contradicted.is_(True))).scalar_one()
         publishers = conn.execute(
-            sa.select(t.articles.c.publisher, sa.func.count().label("n")).where(t.articles.c.publisher.is_not(None))
-            .group_by(t.articles.c.publisher).order_by(sa.text("n DESC"), t.articles.c.publisher).limit(10)
+            sa.select(t.articles.c.publisher, sa.func.count().label("n"))
+            .where(t.articles.c.publisher.is_not(None))
+            .group_by(t.articles.c.publisher)
+            .order_by(sa.text("n DESC"), t.articles.c.publisher)
+            .limit(10)
         ).all()
         return {
             "database": store.engine.url.render_as_string(hide_password=True),
@@ -230,7 +257,8 @@ def export(fmt: str, out=None, db: Db = None, query: str = "") -> int:
                 return run(store, fmt, sys.stdout.buffer, query)
             return run(store, fmt, sys.stdout, query)
         if isinstance(out, str | bytes) or hasattr(out, "__fspath__"):
-            with open(out, "wb" if fmt in BINARY else "w", **({} if fmt in BINARY else {"encoding": "utf-8",
-                                                                                           "newline": ""})) as fh:
+            with open(
+                out, "wb" if fmt in BINARY else "w", **({} if fmt in BINARY else {"encoding": "utf-8", "newline": ""})
+            ) as fh:
                 return run(store, fmt, fh, query)
         return run(store, fmt, out, query)

@@ -30,9 +30,18 @@ def from_feed_bytes(data: bytes, where: str, options: Options) -> Iterator[Doc]:
         origin = link or f"{where}#entry{n}"
         text = _entry_text(entry)
         if len(text.split()) >= FULL_TEXT_WORDS:
-            yield Doc(origin, article=Article(text=text, id=entry.get("id"), published=_date(entry),
-                                              title=entry.get("title"), url=link, publisher=publisher),
-                      meta={"author": entry.get("author")})
+            yield Doc(
+                origin,
+                article=Article(
+                    text=text,
+                    id=entry.get("id"),
+                    published=_date(entry),
+                    title=entry.get("title"),
+                    url=link,
+                    publisher=publisher,
+                ),
+                meta={"author": entry.get("author")},
+            )
         elif link and link.startswith(("http://", "https://")):
             if options.is_known is not None and options.is_known(link):
                 continue  # stored on an earlier poll: no need to fetch it again

@@ -132,10 +132,18 @@ class Fetcher:
             conn = http.client.HTTPConnection(address, port, timeout=self.timeout)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         try:
-            conn.request("GET", path, headers={"Host": parts.netloc, "User-Agent": self.user_agent,
-                                               "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
-                                                         "application/atom+xml,application/xml,text/plain;q=0.8",
-                                               "Accept-Encoding": "identity", **headers})
+            conn.request(
+                "GET",
+                path,
+                headers={
+                    "Host": parts.netloc,
+                    "User-Agent": self.user_agent,
+                    "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
+                    "application/atom+xml,application/xml,text/plain;q=0.8",
+                    "Accept-Encoding": "identity",
+                    **headers,
+                },
+            )
             r = conn.getresponse()
             if r.status in (301, 302, 303, 307, 308):
                 return Response(url, r.status, "", b"", location=r.getheader("Location"))
@@ -145,8 +153,14 @@ class Fetcher:
             body = r.read(self.max_bytes + 1)
             if len(body) > self.max_bytes:
                 raise InputError(f"{url}: over the size cap of {self.max_bytes:,} bytes")
-            return Response(url, r.status, (r.getheader("Content-Type") or "").lower(), body,
-                            r.getheader("ETag"), r.getheader("Last-Modified"))
+            return Response(
+                url,
+                r.status,
+                (r.getheader("Content-Type") or "").lower(),
+                body,
+                r.getheader("ETag"),
+                r.getheader("Last-Modified"),
+            )
         finally:
             conn.close()
 
@@ -159,8 +173,10 @@ class Fetcher:
         addresses = [info[4][0] for info in infos]
         for a in addresses:
             ip = ipaddress.ip_address(a.split("%")[0])
-            if _forbidden(ip) and not (self.allow_private is True or (
-                    isinstance(self.allow_private, frozenset) and str(ip) in self.allow_private)):
+            if _forbidden(ip) and not (
+                self.allow_private is True
+                or (isinstance(self.allow_private, frozenset) and str(ip) in self.allow_private)
+            ):
                 raise InputError(f"{url}: refused, {host} resolves to a private or reserved address ({ip})")
         return addresses[0]
 
@@ -176,8 +192,15 @@ class Fetcher:
 def _forbidden(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved
-            or ip.is_unspecified or not ip.is_global)
+    return (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or not ip.is_global
+    )
 
 
 class _PinnedHTTPS(http.client.HTTPSConnection):

@@ -153,8 +153,9 @@ def from_jsonl(path: Path, options: Options) -> Iterator[Doc]:
                 yield Doc(where, analysis=analysis, meta=_extra(raw))
                 continue
             try:
-                yield Doc(where, article=article_from_json(raw, where, options.published, options.max_chars),
-                          meta=_extra(raw))
+                yield Doc(
+                    where, article=article_from_json(raw, where, options.published, options.max_chars), meta=_extra(raw)
+                )
             except ClaimgraphError as exc:
                 yield Doc(where, error=str(exc))
 

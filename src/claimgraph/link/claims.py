@@ -117,9 +117,16 @@ def link(store: Store, relate: Iterable[Relate] | Relate | None = None) -> LinkS
     with store.engine.connect() as conn:
         rows = conn.execute(
             sa.select(
-                t.claims.c.id, t.claims.c.article_id, t.articles.c.group_id, t.claims.c.content,
-                t.claims.c.source_key, t.claims.c.status, t.claims.c.published,
-            ).join(t.articles, t.articles.c.id == t.claims.c.article_id).order_by(t.claims.c.id)
+                t.claims.c.id,
+                t.claims.c.article_id,
+                t.articles.c.group_id,
+                t.claims.c.content,
+                t.claims.c.source_key,
+                t.claims.c.status,
+                t.claims.c.published,
+            )
+            .join(t.articles, t.articles.c.id == t.claims.c.article_id)
+            .order_by(t.claims.c.id)
         ).all()
         internal = conn.execute(
             sa.select(t.relations.c.a, t.relations.c.b).where(t.relations.c.type == "contradicts")
@@ -136,12 +143,19 @@ def link(store: Store, relate: Iterable[Relate] | Relate | None = None) -> LinkS
     for root, group in members.items():
         first = min(group, key=lambda c: (c.published is None, c.published or date.min, c.article, c.id))
         contradicted = False
-        cluster_rows.append({
-            "id": root, "first_claim": first.id, "first_published": first.published, "content": first.content,
-            "claims": len(group), "articles": len({c.article for c in group}),
-            "sources": len({c.source_key for c in group if c.source_key}),
-            "independent": len({c.group for c in group}), "contradicted": contradicted,
-        })
+        cluster_rows.append(
+            {
+                "id": root,
+                "first_claim": first.id,
+                "first_published": first.published,
+                "content": first.content,
+                "claims": len(group),
+                "articles": len({c.article for c in group}),
+                "sources": len({c.source_key for c in group if c.source_key}),
+                "independent": len({c.group for c in group}),
+                "contradicted": contradicted,
+            }
+        )
         assign.extend({"cid": c.id, "cl": root} for c in group)
     stats.clusters = len(cluster_rows)
     stats.multi_article = sum(1 for r in cluster_rows if r["articles"] > 1)
@@ -223,13 +237,27 @@ def _default_links(members, by_id, uf, opposed, internal) -> list[dict]:
             if c.group in seen_groups:
                 continue  # a syndicated copy adds no support
             seen_groups.add(c.group)
-            rows.append({"type": "supports", "a": c.id, "b": first.id, "by": "same-claim",
-                         "reason": f"article {c.article} carries the same claim as article {first.article}"})
+            rows.append(
+                {
+                    "type": "supports",
+                    "a": c.id,
+                    "b": first.id,
+                    "by": "same-claim",
+                    "reason": f"article {c.article} carries the same claim as article {first.article}",
+                }
+            )
     for a, b, sim in opposed:
         denier, asserter = (a, b) if a.denied else (b, a)
-        rows.append({"type": "contradicts", "a": denier.id, "b": asserter.id, "by": "denial",
-                     "reason": f"a source in article {denier.article} denies what article {asserter.article} "
-                               f"reports ({sim:.0%} of content words shared): {asserter.content[:80]!r}"})
+        rows.append(
+            {
+                "type": "contradicts",
+                "a": denier.id,
+                "b": asserter.id,
+                "by": "denial",
+                "reason": f"a source in article {denier.article} denies what article {asserter.article} "
+                f"reports ({sim:.0%} of content words shared): {asserter.content[:80]!r}",
+            }
+        )
     # An article's own contradiction carried to the other articles that hold the same claim.
     for a, b in internal:
         if a not in by_id or b not in by_id:
@@ -238,8 +266,15 @@ def _default_links(members, by_id, uf, opposed, internal) -> list[dict]:
         for one, two in ((a, b), (b, a)):
             for other in members[uf.find(two)]:
                 if other.article != home:
-                    rows.append({"type": "contradicts", "a": one, "b": other.id, "by": "carried",
-                                 "reason": f"article {home} holds both this claim and one that contradicts it"})
+                    rows.append(
+                        {
+                            "type": "contradicts",
+                            "a": one,
+                            "b": other.id,
+                            "by": "carried",
+                            "reason": f"article {home} holds both this claim and one that contradicts it",
+                        }
+                    )
     return rows
 
 
@@ -292,8 +327,14 @@ def _unify_entities(conn) -> tuple[int, int]:
     uf = _UnionFind()
     first_by: dict[str, int] = {}
     ents = conn.execute(
-        sa.select(t.entities.c.id, t.entities.c.name, t.entities.c.type, t.entities.c.key,
-                  t.entities.c.gazetteer_id, t.entities.c.article_id)
+        sa.select(
+            t.entities.c.id,
+            t.entities.c.name,
+            t.entities.c.type,
+            t.entities.c.key,
+            t.entities.c.gazetteer_id,
+            t.entities.c.article_id,
+        )
     ).all()
     for eid, _name, _type, _key, gaz, _aid in ents:
         if gaz:
@@ -311,8 +352,16 @@ def _unify_entities(conn) -> tuple[int, int]:
         etype = Counter(r[2] for r in rows).most_common(1)[0][0]
         gaz = next((r[4] for r in rows if r[4]), None)
         key = next(r[3] for r in rows if r[1] == name)
-        xrows.append({"id": root, "name": name, "type": etype, "key": key, "gazetteer_id": gaz,
-                      "articles": len({r[5] for r in rows})})
+        xrows.append(
+            {
+                "id": root,
+                "name": name,
+                "type": etype,
+                "key": key,
+                "gazetteer_id": gaz,
+                "articles": len({r[5] for r in rows}),
+            }
+        )
         assign.extend((r[0], root) for r in rows)
     _insert_chunked(conn, t.xentities, xrows)
     _update_chunked(conn, t.entities, "xentity_id", assign)

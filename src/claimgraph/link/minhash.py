@@ -60,8 +60,11 @@ def band_keys(sig: np.ndarray, bands: int) -> list[int]:
     data = sig.tobytes()
     width = rows * 8
     return [
-        int.from_bytes(hashlib.blake2b(data[i * width : (i + 1) * width], digest_size=8, salt=bytes([i])).digest(),
-                       "little", signed=True)
+        int.from_bytes(
+            hashlib.blake2b(data[i * width : (i + 1) * width], digest_size=8, salt=bytes([i])).digest(),
+            "little",
+            signed=True,
+        )
         for i in range(bands)
     ]
 

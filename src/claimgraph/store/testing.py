@@ -58,13 +58,26 @@ def make_analysis(
         status = spec[3] if len(spec) > 3 else "reported"
         src = _span(text, source)
         cue_span = _span(text, cue, src.start)
-        out.append(Claim(
-            id=f"c{i}", content=_span(text, content), source=Source(**src.model_dump(), entity=by_name.get(source)),
-            cue=cue_span, kind="indirect", status=status, sentence=0, pattern="test",
-        ))
+        out.append(
+            Claim(
+                id=f"c{i}",
+                content=_span(text, content),
+                source=Source(**src.model_dump(), entity=by_name.get(source)),
+                cue=cue_span,
+                kind="indirect",
+                status=status,
+                sentence=0,
+                pattern="test",
+            )
+        )
     evs = [
-        Event(id=f"v{i}", type=etype, trigger=_span(text, trigger), claim=None if c is None else out[c].id,
-              location=by_name.get(loc) if loc else None)
+        Event(
+            id=f"v{i}",
+            type=etype,
+            trigger=_span(text, trigger),
+            claim=None if c is None else out[c].id,
+            location=by_name.get(loc) if loc else None,
+        )
         for i, (etype, trigger, c, loc) in enumerate(events, start=1)
     ]
     rels = [
@@ -72,8 +85,16 @@ def make_analysis(
         for i, (rtype, a, b, reason) in enumerate(relations, start=1)
     ]
     return Analysis(
-        text=text, model="test", published=published, url=url, publisher=publisher, title=title,
-        entities=ents, claims=out, events=evs, relations=rels,
+        text=text,
+        model="test",
+        published=published,
+        url=url,
+        publisher=publisher,
+        title=title,
+        entities=ents,
+        claims=out,
+        events=evs,
+        relations=rels,
     )
 
 

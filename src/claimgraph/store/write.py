@@ -100,11 +100,19 @@ def add_records(conn: Connection, records: Sequence[Record]) -> list[Stored]:
         else:  # an earlier record of this batch, already resolved (fresh is in order)
             group_of[i] = group_of[target[1]]
     _bulk(conn, t.articles, [_article_row(records[i], sigs[i], now, article_ids[i], group_of[i]) for i in fresh])
-    _bulk(conn, t.analyses, [
-        {"article_id": article_ids[i], "schema": records[i].analysis.schema_, "model": records[i].analysis.model,
-         "json": records[i].analysis.to_json()}
-        for i in fresh
-    ])
+    _bulk(
+        conn,
+        t.analyses,
+        [
+            {
+                "article_id": article_ids[i],
+                "schema": records[i].analysis.schema_,
+                "model": records[i].analysis.model,
+                "json": records[i].analysis.to_json(),
+            }
+            for i in fresh
+        ],
+    )
     _bulk(conn, t.minhash_bands, [{"band": b, "article_id": article_ids[i]} for i in fresh for b in bands[i]])
     _add_parts(conn, [(article_ids[i], records[i].analysis) for i in fresh])
     for i in fresh:
@@ -230,11 +238,19 @@ def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
     for aid, a in items:
         for e in a.entities:
             geo = e.geo
-            entity_rows.append({
-                "article_id": aid, "local_id": e.id, "type": e.type, "name": e.name, "key": e.key,
-                "gazetteer_id": geo.gazetteer_id if geo else None,
-                "lat": geo.lat if geo else None, "lon": geo.lon if geo else None, "xentity_id": None,
-            })
+            entity_rows.append(
+                {
+                    "article_id": aid,
+                    "local_id": e.id,
+                    "type": e.type,
+                    "name": e.name,
+                    "key": e.key,
+                    "gazetteer_id": geo.gazetteer_id if geo else None,
+                    "lat": geo.lat if geo else None,
+                    "lon": geo.lon if geo else None,
+                    "xentity_id": None,
+                }
+            )
             entity_owner.append((aid, e))
     entity_ids = _allocate(conn, t.entities, len(entity_rows))
     for eid, row in zip(entity_ids, entity_rows, strict=True):
@@ -253,14 +269,23 @@ def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
     for aid, a in items:
         for c in a.claims:
             source = c.source
-            claim_rows.append({
-                "article_id": aid, "local_id": c.id, "content": c.content.text,
-                "source_text": source.text if source else "",
-                "source_key": _source_key(a, source.entity, source.text) if source else None,
-                "source_entity": source.entity if source else None,
-                "cue": c.cue.text if c.cue else None, "kind": c.kind, "status": c.status,
-                "hedged": bool(c.hedges), "sentence": c.sentence, "published": a.published, "cluster_id": None,
-            })
+            claim_rows.append(
+                {
+                    "article_id": aid,
+                    "local_id": c.id,
+                    "content": c.content.text,
+                    "source_text": source.text if source else "",
+                    "source_key": _source_key(a, source.entity, source.text) if source else None,
+                    "source_entity": source.entity if source else None,
+                    "cue": c.cue.text if c.cue else None,
+                    "kind": c.kind,
+                    "status": c.status,
+                    "hedged": bool(c.hedges),
+                    "sentence": c.sentence,
+                    "published": a.published,
+                    "cluster_id": None,
+                }
+            )
             claim_owner.append((aid, a, c))
     claim_ids = _allocate(conn, t.claims, len(claim_rows))
     for cid, row in zip(claim_ids, claim_rows, strict=True):
@@ -273,8 +298,14 @@ def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
         spans = [(c.content.start, c.content.end)] + ([(c.source.start, c.source.end)] if c.source else [])
         for e in a.entities:
             if any(m.start < end and start < m.end for m in e.mentions for start, end in spans):
-                mention_rows.append({"claim_id": cid, "entity_id": ent_id[(aid, e.id)], "key": e.key,
-                                     "place": e.type in PLACE_TYPES or e.geo is not None})
+                mention_rows.append(
+                    {
+                        "claim_id": cid,
+                        "entity_id": ent_id[(aid, e.id)],
+                        "key": e.key,
+                        "place": e.type in PLACE_TYPES or e.geo is not None,
+                    }
+                )
     if mention_rows:
         _bulk(conn, t.claim_entities, mention_rows)
 
@@ -283,16 +314,34 @@ def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
         geo = {e.id: e.geo for e in a.entities}
         for ev in a.events:
             place = geo.get(ev.location) if ev.location else None
-            event_rows.append({
-                "article_id": aid, "local_id": ev.id, "type": ev.type, "trigger": ev.trigger.text,
-                "actor": ev.actor, "target": ev.target, "location": ev.location, "time": ev.time,
-                "claim_id": cl_id.get((aid, ev.claim)) if ev.claim else None, "status": ev.status,
-                "negated": ev.negated, "lat": place.lat if place else None, "lon": place.lon if place else None,
-            })
+            event_rows.append(
+                {
+                    "article_id": aid,
+                    "local_id": ev.id,
+                    "type": ev.type,
+                    "trigger": ev.trigger.text,
+                    "actor": ev.actor,
+                    "target": ev.target,
+                    "location": ev.location,
+                    "time": ev.time,
+                    "claim_id": cl_id.get((aid, ev.claim)) if ev.claim else None,
+                    "status": ev.status,
+                    "negated": ev.negated,
+                    "lat": place.lat if place else None,
+                    "lon": place.lon if place else None,
+                }
+            )
         for r in a.relations:
             if (aid, r.a) in cl_id and (aid, r.b) in cl_id:
-                relation_rows.append({"article_id": aid, "type": r.type, "a": cl_id[(aid, r.a)],
-                                      "b": cl_id[(aid, r.b)], "reason": r.reason})
+                relation_rows.append(
+                    {
+                        "article_id": aid,
+                        "type": r.type,
+                        "a": cl_id[(aid, r.a)],
+                        "b": cl_id[(aid, r.b)],
+                        "reason": r.reason,
+                    }
+                )
     if event_rows:
         _bulk(conn, t.events, event_rows)
     if relation_rows:
