@@ -1,9 +1,9 @@
 """claimgraph: who claims what happened, when and where.
 
-    >>> from claimgraph import analyze
-    >>> analysis = analyze("Officials said the port was closed.", published="2024-12-08")
-    >>> analysis.claims[0].source.text
-    'Officials'
+>>> from claimgraph import analyze
+>>> analysis = analyze("Officials said the port was closed.", published="2024-12-08")
+>>> analysis.claims[0].source.text
+'Officials'
 """
 
 from __future__ import annotations

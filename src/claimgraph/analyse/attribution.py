@@ -22,7 +22,6 @@ own or an earlier organisation of that kind. Generic sources ("reports",
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import takewhile
 
@@ -31,6 +30,7 @@ from spacy.tokens import Token
 
 from claimgraph.analyse.document import Document
 from claimgraph.analyse.entities import index_tokens
+from claimgraph.analyse.structure import index_at
 from claimgraph.analyse.translit import plain
 from claimgraph.lexicons import Cue, Lexicons
 from claimgraph.model import Claim, Entity, Mention, Source
@@ -133,6 +133,7 @@ def _verb_claim(document: Document, sent: SpacySpan, verb: Token, cue: Cue, inde
     )
     cue_end = verb
     content: tuple[int, int] | None = None
+    block: tuple[int, int] | None = None  # quotations beside the attribution
     children = list(verb.children)
     clause = next((c for c in children if c.dep_ in ("ccomp", "csubj") and (subject is None or c.i != subject.i)), None)
     if clause is None:
@@ -148,7 +149,8 @@ def _verb_claim(document: Document, sent: SpacySpan, verb: Token, cue: Cue, inde
     elif verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX") and subject is not None:
         # "Assad fled, officials said" or "perhaps, he said, it could help": the
         # cue hangs on the clause it reports, which runs round it.
-        if _quote_block(document, verb, subject, cue_end) is None:
+        block = _quote_block(document, verb, subject, cue_end)
+        if block is None:
             content = _subtree_chars(document, verb.head, exclude={verb.i})
             return _found(document, verb, cue_end, cue, content, subject, index, "parenthetical", negated)
     elif obj is not None and cue.takes_object:
@@ -172,7 +174,8 @@ def _verb_claim(document: Document, sent: SpacySpan, verb: Token, cue: Cue, inde
         and (cue.sense == "cognition" or _in_quote(document, verb.idx))
     ):
         return None  # "I think", or a quoted speaker's own report: part of what they say
-    block = _quote_block(document, verb, subject, cue_end)
+    if block is None:
+        block = _quote_block(document, verb, subject, cue_end)
     if block is not None and (content is None or not _reaches_beyond(content, block)):
         return _found(document, verb, cue_end, cue, block, subject, index, "quote", negated)
     if content is None and cue.sense == "speech" and subject is not None and _set_off(document, sent, verb, subject):
@@ -396,15 +399,10 @@ def _layout_found(
         cue=cue,
         cue_sense="speech",
         pattern=pattern,
-        sentence=_sentence_at(document, start),
+        sentence=index_at([s.start for s in document.sentences], start),
         source=(source.start, source.end - 1),
         source_head=source.root,
     )
-
-
-def _sentence_at(document: Document, offset: int) -> int:
-    starts = [s.start for s in document.sentences]
-    return max(bisect_right(starts, offset) - 1, 0)
 
 
 # ------------------------------------------------------------------ helpers

@@ -70,10 +70,11 @@ def find_hedges(document: Document) -> list[Hedge]:
     lexicon = document.resources.lexicons.hedges
     words = {w: k for w, k in lexicon.items() if " " not in w}
     text = document.text
+    phrases = _phrase_pattern(tuple(w for w in lexicon if " " in w))
     out: list[Hedge] = []
     taken: set[int] = set()
     for sent in document.sents:
-        for m in _phrase_pattern(tuple(w for w in lexicon if " " in w)).finditer(text, sent.start_char, sent.end_char):
+        for m in phrases.finditer(text, sent.start_char, sent.end_char):
             out.append(Hedge(start=m.start(), end=m.end(), text=m.group(0)))
             taken.update(range(m.start(), m.end()))
         for tok in sent:

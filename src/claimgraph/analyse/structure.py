@@ -10,6 +10,7 @@ and quotes that run over several paragraphs.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from claimgraph.analyse.document import Document
 from claimgraph.model import Paragraph, Quote, Sentence
@@ -62,7 +63,7 @@ def run(document: Document) -> None:
         start, end = _trim(document.text, sent.start_char, sent.end_char)
         if start >= end or any(hs <= start < he for hs, he in heading_spans):
             continue
-        paragraph = _index_at(starts, start)
+        paragraph = index_at(starts, start)
         document.sentences.append(Sentence(start=start, end=end, text=document.text[start:end], paragraph=paragraph))
         document.sents.append(sent)
 
@@ -137,13 +138,6 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _index_at(starts: list[int], offset: int) -> int:
-    """Index of the last paragraph starting at or before `offset`."""
-    lo, hi = 0, len(starts)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if starts[mid] <= offset:
-            lo = mid + 1
-        else:
-            hi = mid
-    return max(lo - 1, 0)
+def index_at(starts: list[int], offset: int) -> int:
+    """Index of the last span starting at or before `offset` (spans sorted by start)."""
+    return max(bisect_right(starts, offset) - 1, 0)
