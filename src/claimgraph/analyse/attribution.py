@@ -36,7 +36,6 @@ from claimgraph.lexicons import Cue, Lexicons
 from claimgraph.model import Claim, Entity, Mention, Source
 
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
-CLAUSES = frozenset({"ccomp", "xcomp", "csubj"})
 # Participles and coordinated verbs share the subject of the verb they hang on:
 # "HUR's statement underscores this, noting: ...", "He said X and added Y".
 SHARES_SUBJECT = frozenset({"advcl", "conj", "xcomp", "pcomp", "prep"})

@@ -11,7 +11,6 @@ from rich.text import Text
 
 from claimgraph.model import Analysis, Claim
 
-FORMATS = ("pretty", "json", "jsonl", "markdown")
 STATUS_STYLE = {"asserted": "white", "reported": "cyan", "speculated": "yellow", "denied": "red"}
 
 
