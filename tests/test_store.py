@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 
@@ -145,3 +147,13 @@ def test_a_bad_database_is_one_clear_error(tmp_path):
     blocker.write_text("")
     with pytest.raises(ResourceError, match="cannot open the ledger"):
         open_store(f"sqlite:///{blocker}/sub/l.sqlite")
+
+
+def test_json_lines_survive_unicode_line_breaks():
+    from datetime import date
+
+    from claimgraph.store.export import json_line
+
+    line = json_line({"content": "a\u2028b\u0085c", "published": date(2024, 12, 8)})
+    assert len(line.splitlines()) == 1
+    assert json.loads(line) == {"content": "a\u2028b\u0085c", "published": "2024-12-08"}

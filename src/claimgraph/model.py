@@ -189,11 +189,16 @@ class Analysis(_Model):
     def to_json(self, indent: int | None = None) -> str:
         # U+0085, U+2028 and U+2029 are line breaks to str.splitlines(): escaped,
         # one analysis stays one line of JSON Lines for every reader.
-        raw = self.model_dump_json(by_alias=True, indent=indent)
-        return raw.translate(_LINE_BREAKS_IN_STRINGS)
+        return escape_line_breaks(self.model_dump_json(by_alias=True, indent=indent))
 
 
 _LINE_BREAKS_IN_STRINGS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def escape_line_breaks(json_text: str) -> str:
+    """JSON text with U+0085, U+2028 and U+2029 escaped: they can only sit inside
+    strings, where the escape means the same, and it keeps one record one line."""
+    return json_text.translate(_LINE_BREAKS_IN_STRINGS)
 
 
 def json_schema() -> dict:

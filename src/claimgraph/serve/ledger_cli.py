@@ -13,7 +13,6 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from datetime import date
 from typing import NoReturn
 
 from claimgraph.errors import ClaimgraphError, UsageError
@@ -265,18 +264,16 @@ def _stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def _plain(value):
-    return value.isoformat() if isinstance(value, date) else value
-
-
 def _rows(rows: list[dict], fmt: str | None, timeline: bool = False) -> None:
+    from claimgraph.store.export import json_line, plain_value
+
     fmt = fmt or ("pretty" if sys.stdout.isatty() else "jsonl")
     if fmt == "json":
-        print(json.dumps([{k: _plain(v) for k, v in r.items()} for r in rows], ensure_ascii=False, indent=2))
+        print(json.dumps([{k: plain_value(v) for k, v in r.items()} for r in rows], ensure_ascii=False, indent=2))
         return
     if fmt == "jsonl":
         for r in rows:
-            sys.stdout.write(json.dumps({k: _plain(v) for k, v in r.items()}, ensure_ascii=False) + "\n")
+            sys.stdout.write(json_line(r))
         return
     from rich.console import Console
     from rich.markup import escape

@@ -12,6 +12,7 @@ from typing import IO
 import sqlalchemy as sa
 
 from claimgraph.errors import UsageError
+from claimgraph.model import escape_line_breaks
 from claimgraph.store import Store
 from claimgraph.store import schema as t
 from claimgraph.store.search import Query, parse, select_claims
@@ -20,8 +21,14 @@ FORMATS = ("jsonl", "csv", "parquet", "geojson", "claimreview")
 BINARY = ("parquet",)
 
 
-def _plain(value):
+def plain_value(value):
+    """A value JSON can hold: dates as ISO text."""
     return value.isoformat() if isinstance(value, date) else value
+
+
+def json_line(row: dict) -> str:
+    """One record of JSON Lines, dates as ISO text, never split by a Unicode line break."""
+    return escape_line_breaks(json.dumps({k: plain_value(v) for k, v in row.items()}, ensure_ascii=False)) + "\n"
 
 
 def claim_rows(store: Store, query: str | Query = "") -> Iterator[dict]:
@@ -29,7 +36,7 @@ def claim_rows(store: Store, query: str | Query = "") -> Iterator[dict]:
     q = parse(query) if isinstance(query, str) else query
     with store.engine.connect() as conn:
         for row in conn.execution_options(yield_per=2000).execute(select_claims(store, q, order="time")).mappings():
-            yield {k: _plain(v) for k, v in row.items()}
+            yield {k: plain_value(v) for k, v in row.items()}
 
 
 def export(store: Store, fmt: str, out: IO, query: str = "") -> int:
@@ -39,7 +46,7 @@ def export(store: Store, fmt: str, out: IO, query: str = "") -> int:
     if fmt == "jsonl":
         n = 0
         for n, row in enumerate(claim_rows(store, query), start=1):  # noqa: B007
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            out.write(json_line(row))
         return n
     if fmt == "csv":
         rows = claim_rows(store, query)
@@ -136,7 +143,7 @@ def geojson(store: Store) -> dict:
                         "negated": ev["negated"],
                         "claim_id": ev["claim_id"],
                         "article_url": ev["url"],
-                        "published": _plain(ev["published"]),
+                        "published": plain_value(ev["published"]),
                     },
                 )
             )
@@ -199,7 +206,7 @@ def claimreview(store: Store, query: str = "") -> dict:
 
 
 def _work(m) -> dict:
-    work = {"@type": "CreativeWork", "url": m.url, "headline": m.title, "datePublished": _plain(m.published)}
+    work = {"@type": "CreativeWork", "url": m.url, "headline": m.title, "datePublished": plain_value(m.published)}
     if m.publisher:
         work["publisher"] = {"@type": "Organization", "name": m.publisher}
     return {k: v for k, v in work.items() if v is not None}
