@@ -29,9 +29,13 @@ class Result:
     exit_code: int = 0
 
 
-def analyze_items(items: Iterable[Article | BadItem], settings: Settings, jobs: int = 1) -> Iterator[Result]:
+def analyze_items(
+    items: Iterable[Article | BadItem], settings: Settings, jobs: int = 1, analyzer: Analyzer | None = None
+) -> Iterator[Result]:
+    """One `Result` per item, in order. In one process, `analyzer` (already
+    loaded, say by a long-running caller) is used instead of loading another."""
     if jobs <= 1:
-        analyzer = Analyzer(settings)
+        analyzer = analyzer or Analyzer(settings)
         for chunk in _chunks(items, CHUNK * 4):
             yield from _analyze_chunk(analyzer, chunk)
         return

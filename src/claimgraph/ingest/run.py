@@ -170,14 +170,10 @@ def _analysed(
 
 
 def _results(articles: Iterator, settings: Settings, jobs: int, analyzer: Analyzer | None) -> Iterator:
-    from claimgraph.analyse import batch
+    from claimgraph.analyse.batch import analyze_items
 
-    if analyzer is None or jobs > 1:
-        yield from batch.analyze_items(articles, settings, jobs)
-        return
     # a caller's loaded analyzer (tests, watch loops): no second spaCy load
-    for chunk in batch._chunks(articles, batch.CHUNK * 4):
-        yield from batch._analyze_chunk(analyzer, chunk)
+    yield from analyze_items(articles, settings, jobs, analyzer)
 
 
 def _log_failures(store: Store, failed: list[tuple[str, str]]) -> None:
