@@ -1,4 +1,4 @@
-"""Ledger benchmarks on synthetic data (bench/ledger_gen.py).
+"""Ledger benchmarks on synthetic data (claimgraph.store.synthetic).
 
     python bench/ledger_bench.py store  --articles 5000            # analyses/s into SQLite
     python bench/ledger_bench.py link   --claims 10000 100000      # clustering time, growth
@@ -13,17 +13,14 @@ import argparse
 import json
 import random
 import statistics
-import sys
 import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
 from claimgraph.store import open_store
+from claimgraph.store.synthetic import OBJECTS, VERBS, synthetic_analyses
 from claimgraph.store.write import Record, add_records
-from ledger_gen import OBJECTS, VERBS, synthetic_analyses
 
 BATCH = 500
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 import sqlalchemy as sa
 
@@ -10,6 +12,7 @@ from claimgraph.link.claims import RELATORS, register
 from claimgraph.model import Geo, Relation
 from claimgraph.store import open_store
 from claimgraph.store import schema as t
+from claimgraph.store.synthetic import synthetic_analyses
 from claimgraph.store.testing import make_analysis, postgres_available, postgres_schema
 from claimgraph.store.write import Record, add_records
 
@@ -164,3 +167,78 @@ def test_relinking_gives_the_same_result(store):
     first = (relink(store), clusters(store), [(x.type, x.a, x.b) for x in links(store)])
     second = (relink(store), clusters(store), [(x.type, x.a, x.b) for x in links(store)])
     assert first == second
+
+
+def snapshot(store):
+    """Everything the linker writes, in a form two runs can be compared by."""
+    with store.engine.connect() as conn:
+        return {
+            "clusters": [tuple(r) for r in conn.execute(sa.select(t.clusters).order_by(t.clusters.c.id))],
+            "claims": conn.execute(sa.select(t.claims.c.id, t.claims.c.cluster_id).order_by(t.claims.c.id)).all(),
+            "links": sorted(
+                conn.execute(sa.select(t.links.c.type, t.links.c.a, t.links.c.b, t.links.c.by, t.links.c.reason)).all()
+            ),
+            "xentities": [tuple(r) for r in conn.execute(sa.select(t.xentities).order_by(t.xentities.c.id))],
+            "entities": conn.execute(
+                sa.select(t.entities.c.id, t.entities.c.xentity_id).order_by(t.entities.c.id)
+            ).all(),
+        }
+
+
+def test_linking_batch_by_batch_gives_what_one_full_link_gives(store):
+    analyses = list(synthetic_analyses(240, seed=3, stories=30, syndicated=0.15))
+    modes = []
+    for start in range(0, len(analyses), 40):
+        add(store, *analyses[start : start + 40])
+        modes.append(relink(store, full=False).mode)
+    assert modes == ["full"] + ["incremental"] * 5  # the first link starts the buckets
+    step_by_step = snapshot(store)
+    assert relink(store).mode == "full"
+    assert snapshot(store) == step_by_step
+    # and the ledger exercised every kind of link and merge
+    kinds = Counter(by for _type, _a, _b, by, _reason in step_by_step["links"])
+    assert kinds["same-claim"] and kinds["denial"] and kinds["carried"]
+    assert any(row.articles > 1 and row.independent < row.articles for row in clusters(store))
+    assert len(step_by_step["xentities"]) < len(step_by_step["entities"])
+
+
+def test_linking_with_nothing_new_changes_nothing(store):
+    add(store, *synthetic_analyses(30, seed=5))
+    relink(store)
+    before = snapshot(store)
+    stats = relink(store, full=False)
+    assert (stats.mode, stats.linked) == ("incremental", 0)
+    assert snapshot(store) == before
+
+
+def test_a_new_article_that_bridges_two_clusters_merges_them_as_a_full_link_would(store):
+    # content words: x = {a b c d e f}, y = {c d e f g h}: 4 of 8 shared, two clusters;
+    # the bridge shares 5 of 7 with each and joins them
+    kyiv = Geo(lat=50.45, lon=30.52, kind="city", gazetteer_id="geonames:703448")
+    x = "drones hit depot Kyiv fuel tanks"
+    y = "depot Kyiv fuel tanks burned overnight"
+    bridge = "hit depot Kyiv fuel tanks burned"
+    steps = [
+        [report("Ukrainian officials", x, "https://a.example/1", "2024-12-08", entities=[("Kyiv", "GPE")])],
+        [
+            report(
+                "Local residents",
+                y,
+                "https://b.example/1",
+                "2024-12-08",
+                "The Ukrainian capital was quiet by noon.",
+                entities=[("Ukrainian capital", "GPE", kyiv)],
+            )
+        ],
+        [report("A fire brigade", bridge, "https://c.example/1", "2024-12-09", entities=[("Kyiv", "GPE", kyiv)])],
+    ]
+    sizes = []
+    for articles in steps:
+        add(store, *articles)
+        relink(store, full=False)
+        sizes.append((sorted(row.claims for row in clusters(store)), store.count("xentities")))
+    # the third article joins both claim clusters, and its Kyiv (by name and by gazetteer id) both places
+    assert sizes == [([1], 1), ([1, 1], 2), ([3], 1)]
+    step_by_step = snapshot(store)
+    relink(store)
+    assert snapshot(store) == step_by_step

@@ -128,7 +128,20 @@ def test_reopening_a_ledger_keeps_it_and_migrating_again_is_a_no_op(tmp_path):
         assert s.count("articles") == 1
         with s.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-            assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0001"
+            assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0002"
+
+
+def test_a_ledger_made_by_the_first_migration_is_upgraded_in_place(tmp_path):
+    path = str(tmp_path / "old.sqlite")
+    with open_store(path, migrate=False) as s:
+        upgrade(s.engine, "0001")
+        with s.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO articles (id, key, content_hash, group_id, ingested_at) VALUES (1, 'k', 'h', 1, 'now')"
+            )
+    with open_store(path) as s, s.engine.connect() as conn:
+        row = conn.execute(sa.select(schema.articles.c.key, schema.articles.c.revision)).one()
+        assert tuple(row) == ("k", 1)
 
 
 def test_where_the_ledger_lives(monkeypatch, tmp_path):

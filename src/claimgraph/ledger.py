@@ -53,7 +53,7 @@ def ingest(
     fetcher=None,
 ) -> Summary:
     """Read, analyse and store articles from files, folders, JSON Lines (articles
-    or ready analyses), HTML, feeds, WARC files and URLs; then relink the ledger."""
+    or ready analyses), HTML, feeds, WARC files and URLs; then link what is new."""
     from claimgraph.ingest.run import ingest as run
 
     settings = settings or (analyzer.settings if analyzer else Settings())
@@ -61,8 +61,8 @@ def ingest(
         options = _options(store, published, settings, allow_private, fetcher)
         summary = run(store, inputs, options, settings, jobs, batch, on_item, analyzer)
         _settle_feeds(options, summary)
-        if link and (summary.new or summary.near_duplicate):
-            relink(store)
+        if link and summary.stored:
+            relink(store, full=False)
     return summary
 
 
@@ -122,18 +122,20 @@ def watch(
                 pause(every)
             summary = run(store, inputs, options, settings, 1, batch, None, analyzer)
             _settle_feeds(options, summary)
-            if link and (summary.new or summary.near_duplicate):
-                relink(store)
+            if link and summary.stored:
+                relink(store, full=False)
             n += 1
             yield summary
 
 
-def relink(db: Db = None, relate=None):
-    """Recompute claim clusters, cross-article links and unified entities."""
+def relink(db: Db = None, relate=None, full: bool = True):
+    """Recompute claim clusters, cross-article links and unified entities for
+    the whole ledger; with `full=False`, place only what was stored since the
+    last link (what `ingest` does, and the same result)."""
     from claimgraph.link.claims import link
 
     with _opened(db) as store:
-        return link(store, relate)
+        return link(store, relate, full=full)
 
 
 def search(query: str, db: Db = None, limit: int | None = 20) -> list[dict]:

@@ -35,6 +35,11 @@ class Summary:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
     @property
+    def stored(self) -> int:
+        """Articles this run added to the ledger."""
+        return self.new + self.near_duplicate
+
+    @property
     def exit_code(self) -> int:
         return InputError.exit_code if self.failed else 0
 

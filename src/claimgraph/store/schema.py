@@ -48,6 +48,10 @@ articles = Table(
     Column("group_id", Integer, nullable=False, index=True),
     Column("minhash", LargeBinary, doc="MinHash signature of the text, for near-duplicate search"),
     Column("ingested_at", String(32), nullable=False),
+    # An article updated at the same URL: the old version stays, with its key
+    # suffixed "#rev<N>", and points at the version that replaced it.
+    Column("revision", Integer, nullable=False, server_default="1"),
+    Column("superseded_by", Integer, index=True),
     Index("ix_articles_published", "published"),
 )
 
@@ -164,6 +168,16 @@ relations = Table(
     Column("a", Integer, ForeignKey("claims.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("b", Integer, ForeignKey("claims.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("reason", Text, nullable=False),
+)
+
+# LSH buckets of linked claims (content-word MinHash bands, plus one key per
+# source): what lets the linker place new claims without rereading the ledger.
+claim_bands = Table(
+    "claim_bands",
+    metadata,
+    Column("band", BigInteger, primary_key=True, autoincrement=False),
+    Column("claim_id", Integer, ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True, autoincrement=False),
+    sqlite_with_rowid=False,
 )
 
 # Claim clusters: the same claim across articles.

@@ -8,7 +8,7 @@ which is what lets SQLite take thousands of analyses a second.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Literal
@@ -22,6 +22,7 @@ from claimgraph.ingest.identity import article_key
 from claimgraph.link import minhash
 from claimgraph.model import Analysis
 from claimgraph.store import schema as t
+from claimgraph.store.bulk import chunks
 
 Outcome = Literal["new", "near-duplicate", "duplicate"]
 
@@ -29,7 +30,6 @@ NUM_PERM = 100
 BANDS = 20  # 5 rows a band: texts above about 0.55 Jaccard meet in some band
 NEAR = 0.7  # estimated Jaccard of 3-word shingles that makes a syndicated copy (copies with a credit line score 0.8+)
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
-_IN_CHUNK = 500  # keeps IN lists under SQLite's bound-parameter limit
 
 
 @dataclass
@@ -57,7 +57,7 @@ def known(conn: Connection, keys: Sequence[str], hashes: Sequence[str]) -> dict[
     """Which of these keys or content hashes are stored: {key or hash: article id}."""
     found: dict[str, int] = {}
     for column, values in ((t.articles.c.key, keys), (t.articles.c.content_hash, hashes)):
-        for chunk in _chunks(sorted(set(values))):
+        for chunk in chunks(sorted(set(values))):
             rows = conn.execute(sa.select(column, t.articles.c.id).where(column.in_(chunk)))
             found.update({value: id_ for value, id_ in rows})
     return found
@@ -66,7 +66,7 @@ def known(conn: Connection, keys: Sequence[str], hashes: Sequence[str]) -> dict[
 def add_records(conn: Connection, records: Sequence[Record]) -> list[Stored]:
     """Store a batch (inside the caller's transaction); one `Stored` per record, in order."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    _lock(conn)
+    lock_writer(conn)
     seen = known(conn, [r.key for r in records], [r.content_hash for r in records])
     results: list[Stored | None] = [None] * len(records)
     fresh: list[int] = []
@@ -139,14 +139,14 @@ def _near_duplicates(
     """For each record that copies another: ("stored", group id) or ("batch", index)."""
     all_bands = sorted({b for i in fresh for b in bands[i]})
     holders: dict[int, list[int]] = {}
-    for chunk in _chunks(all_bands):
+    for chunk in chunks(all_bands):
         for band, aid in conn.execute(
             sa.select(t.minhash_bands.c.band, t.minhash_bands.c.article_id).where(t.minhash_bands.c.band.in_(chunk))
         ):
             holders.setdefault(band, []).append(aid)
     candidates = sorted({aid for ids in holders.values() for aid in ids})
     stored: dict[int, tuple[np.ndarray, int]] = {}
-    for chunk in _chunks(candidates):
+    for chunk in chunks(candidates):
         for aid, blob, gid in conn.execute(
             sa.select(t.articles.c.id, t.articles.c.minhash, t.articles.c.group_id).where(t.articles.c.id.in_(chunk))
         ):
@@ -190,7 +190,7 @@ def _article_row(rec: Record, sig: np.ndarray, now: str, article_id: int, group_
     }
 
 
-def _lock(conn: Connection) -> None:
+def lock_writer(conn: Connection) -> None:
     """Make this transaction the only writer until it ends, so that the
     duplicate check and the ids handed out below cannot race another run."""
     if conn.dialect.name == "sqlite":
@@ -210,7 +210,7 @@ def _allocate(conn: Connection, table: sa.Table, n: int) -> list[int]:
             f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, {int(n)})"
         )
         return sorted(r[0] for r in rows)
-    # SQLite: we hold the write lock (see _lock), so max(id)+1... are ours
+    # SQLite: we hold the write lock (see lock_writer), so max(id)+1... are ours
     top = conn.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0
     return list(range(top + 1, top + 1 + n))
 
@@ -355,8 +355,3 @@ def _source_key(a: Analysis, entity_id: str | None, text: str) -> str:
             if e.id == entity_id:
                 return e.key
     return name_key(text)
-
-
-def _chunks(values: Sequence, size: int = _IN_CHUNK) -> Iterable[Sequence]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]

@@ -1,11 +1,13 @@
-"""A synthetic ledger: analyses shaped like real ones, made without spaCy.
+"""A synthetic ledger for benchmarks and tests: analyses shaped like real
+ones, made without spaCy.
 
 Each article reports a few claims. Some claims are "stories" that many
 articles carry (so clusters form), some are the article's own; a share of
 articles are syndicated copies of an earlier one with a credit line added
-(so near-duplicate groups form); a share of story claims are denials.
+(so near-duplicate groups form); a share of story claims are denials, and a
+share of articles hold a contradiction between two of their own claims.
 
-    python bench/ledger_gen.py 10000 > analyses.jsonl
+    python -m claimgraph.store.synthetic 10000 > analyses.jsonl
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from claimgraph.model import Analysis, Claim, Entity, Geo, Mention, Source, Span
+from claimgraph.model import Analysis, Claim, Entity, Geo, Mention, Relation, Source, Span
 
 SYL = ["ka", "ro", "mi", "ta", "sel", "var", "dun", "lek", "os", "har", "bel", "gor", "tri", "po", "zan", "mur"]
 VERBS = ["struck", "closed", "seized", "shelled", "evacuated", "blocked", "repaired", "opened", "inspected", "raided"]
@@ -131,6 +133,10 @@ def _analysis(text: str, i: int, published: date, rng: random.Random, places: li
                         )
                         break
                 break
+    relations = []
+    if len(claims) > 1 and rng.random() < 0.05:
+        reason = "synthetic: the article sets one claim against the other"
+        relations.append(Relation(id="r1", type="contradicts", a=claims[0].id, b=claims[1].id, reason=reason))
     return Analysis(
         text=text,
         model="synthetic",
@@ -140,6 +146,7 @@ def _analysis(text: str, i: int, published: date, rng: random.Random, places: li
         published=published,
         claims=claims,
         entities=list(entities.values()),
+        relations=relations,
     )
 
 
