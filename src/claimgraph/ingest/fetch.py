@@ -4,7 +4,10 @@
   checked, then the connection goes to the checked address (so a second DNS
   answer cannot swap in a private one); private, loopback, link-local and
   reserved addresses are refused unless allowed; every redirect hop is
-  checked the same way; bodies over a size cap are refused.
+  checked the same way; bodies over a size cap are refused. HTTPS sends the
+  host name as SNI and verifies the certificate against that name (never the
+  address connected to); a certificate that fails is refused at once, with
+  OpenSSL's reason, and not retried.
 - Polite: a user agent that names the tool, robots.txt honoured (cached per
   host), a minimum delay between requests to one host, retries with
   exponential back-off on time-outs, 429 and 5xx.
@@ -45,7 +48,10 @@ class Response:
 @dataclass
 class Fetcher:
     """allow_private: True lets requests reach any address; an iterable of IP
-    addresses allows just those (tests use the loopback server this way)."""
+    addresses allows just those (tests use the loopback server this way).
+    ssl_context: the trust store and TLS settings for https (default: the
+    system's, ssl.create_default_context()); it must verify certificates and
+    host names, so a context that does not is refused."""
 
     allow_private: bool | Iterable[str] = False
     timeout: float = TIMEOUT
@@ -55,12 +61,15 @@ class Fetcher:
     delay: float = 1.0  # seconds between requests to one host
     user_agent: str = USER_AGENT
     max_redirects: int = 5
+    ssl_context: ssl.SSLContext = field(default_factory=ssl.create_default_context)
     _robots: dict[str, urllib.robotparser.RobotFileParser | None] = field(default_factory=dict)
     _last: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not isinstance(self.allow_private, bool):
             self.allow_private = frozenset(str(ipaddress.ip_address(a)) for a in self.allow_private)
+        if self.ssl_context.verify_mode != ssl.CERT_REQUIRED or not self.ssl_context.check_hostname:
+            raise ValueError("Fetcher.ssl_context must verify certificates and host names")
 
     # --------------------------------------------------------------- public
 
@@ -109,6 +118,9 @@ class Fetcher:
             except TimeoutError:
                 if attempt == retries:
                     raise InputError(f"{url}: timed out after {self.timeout:g} s") from None
+            except ssl.SSLCertVerificationError as exc:  # the same certificate next time: no retry
+                reason = (exc.verify_message or exc.reason or str(exc)).rstrip(".")
+                raise InputError(f"{url}: TLS certificate refused for {urlsplit(url).hostname} ({reason})") from None
             except (ConnectionError, http.client.HTTPException, ssl.SSLError, OSError) as exc:
                 if attempt == retries:
                     raise InputError(f"{url}: cannot fetch ({type(exc).__name__}: {exc})") from None
@@ -127,7 +139,7 @@ class Fetcher:
         address = self._checked_address(url, host, port)
         self._wait_turn(host)
         if parts.scheme == "https":
-            conn: http.client.HTTPConnection = _PinnedHTTPS(host, port, address, timeout=self.timeout)
+            conn: http.client.HTTPConnection = _PinnedHTTPS(host, port, address, self.timeout, self.ssl_context)
         else:
             conn = http.client.HTTPConnection(address, port, timeout=self.timeout)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -136,7 +148,7 @@ class Fetcher:
                 "GET",
                 path,
                 headers={
-                    "Host": parts.netloc,
+                    "Host": parts.netloc.rpartition("@")[2],  # never the user:password part
                     "User-Agent": self.user_agent,
                     "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
                     "application/atom+xml,application/xml,text/plain;q=0.8",
@@ -206,10 +218,11 @@ def _forbidden(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 class _PinnedHTTPS(http.client.HTTPSConnection):
     """HTTPS to an address already checked, with SNI and certificate checks for the host name."""
 
-    def __init__(self, host: str, port: int, address: str, timeout: float):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+    def __init__(self, host: str, port: int, address: str, timeout: float, context: ssl.SSLContext):
+        super().__init__(host, port, timeout=timeout, context=context)
         self._address = address
+        self._pinned_context = context
 
     def connect(self) -> None:
         sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self._pinned_context.wrap_socket(sock, server_hostname=self.host)
