@@ -180,3 +180,88 @@ def test_a_run_killed_midway_loses_and_duplicates_nothing_on_rerun(tmp_path, ana
     assert sorted(ids) == sorted(f"k{i}" for i in range(n))
     # every article has exactly the claims its analysis has: none lost, none twice
     assert {aid: len(json.loads(js)["claims"]) for aid, js in docs if json.loads(js)["claims"]} == per_article
+
+
+# ------------------------------------------------------------------ progress
+
+
+def _ready_analyses(path: Path, n: int) -> list[int]:
+    """n ready analyses as JSON Lines (a blank line among them); the byte offset where each line ends."""
+    from claimgraph.store.testing import make_analysis
+
+    claims = [[("Officials", "said", f"gate {i} was shut")] for i in range(n)]
+    lines = [make_analysis(f"Officials said gate {i} was shut.", c).to_json() + "\n" for i, c in enumerate(claims)]
+    lines.insert(1, "\n")
+    path.write_text("".join(lines))
+    ends, at = [], 0
+    for line in lines:
+        at += len(line.encode())
+        if line.strip():
+            ends.append(at)
+    return ends
+
+
+def test_progress_is_in_bytes_of_local_files_and_ends_at_the_total(tmp_path, store, analyzer):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("The mayor said the bridge was closed after the storm.")
+    (folder / "sub" / "page.html").write_bytes(PAGE)
+    (folder / "skip.bin").write_bytes(b"\0\1\2" * 100)  # not read, so not counted
+    lines = tmp_path / "ready.jsonl"
+    ends = _ready_analyses(lines, 3)
+    before = sum(p.stat().st_size for p in (folder / "a.txt", folder / "sub" / "page.html"))
+    total = before + lines.stat().st_size
+
+    calls: list[tuple[int, int]] = []
+    summary = ledger.ingest(
+        [str(folder), str(lines)], store, analyzer=analyzer, on_progress=lambda d, t: calls.append((d, t))
+    )
+    assert (summary.new, summary.failed) == (5, [])
+    dones = [d for d, _ in calls]
+    assert {t for _, t in calls} == {total}
+    assert calls[0] == (0, total) and calls[-1] == (total, total)
+    assert dones == sorted(dones)
+    # inside the JSON Lines file the bar moves line by line, not only when the file is done
+    assert {before + end for end in ends} <= set(dones)
+
+
+def test_progress_counts_inputs_when_a_size_is_unknown(tmp_path):
+    from claimgraph.ingest.sources import expand
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The mayor said the bridge was closed.")
+    (folder / "b.txt").write_text("The minister said the talks would resume.")
+    calls: list[tuple[int, int]] = []
+    docs = list(expand([str(folder), str(tmp_path / "missing.txt")], on_progress=lambda d, t: calls.append((d, t))))
+    assert [d.error is None for d in docs] == [True, True, False]
+    assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]  # two files found in the folder, one missing input
+
+
+def test_progress_moves_through_a_warc_file(tmp_path):
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from claimgraph.ingest.sources import expand
+
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False)
+    for i in range(40):
+        body = PAGE.replace(b"Depot fire", f"Depot fire {i}".encode()) + b"<!-- " + bytes(range(65, 91)) * 80 + b" -->"
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        record = writer.create_warc_record(
+            f"https://w.example/{i}", "response", payload=io.BytesIO(body), http_headers=headers
+        )
+        writer.write_record(record)
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(out.getvalue())
+    size = path.stat().st_size
+
+    calls: list[tuple[int, int]] = []
+    docs = list(expand([str(path)], on_progress=lambda d, t: calls.append((d, t))))
+    assert len(docs) == 40 and all(d.article is not None for d in docs)
+    dones = [d for d, _ in calls]
+    assert {t for _, t in calls} == {size} and dones == sorted(dones) and dones[-1] == size
+    assert len({d for d in dones if 0 < d < size}) >= 3  # positions inside the file, as it is read

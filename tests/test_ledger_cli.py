@@ -97,3 +97,18 @@ def test_periods():
 
     with pytest.raises(UsageError):
         parse_period("soon")
+
+
+def test_ingest_with_the_progress_bar_forced_on(tmp_path, capsys, ledger_file):
+    db = str(tmp_path / "l.sqlite")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(ledger_file.read_text() + "{not json\n")
+    code, _, err = run(capsys, "ingest", str(bad), "--db", db, "--progress")
+    assert code == 3 and "Traceback" not in err
+    # the bar's last state stays, then the failures with reasons, then the summary line
+    assert "100%" in err and "2 new · 0 near-duplicate · 0 duplicate · 1 failed" in err
+    assert err.index("100%") < err.index("claimgraph: failed: ") < err.index("bad.jsonl:3: malformed JSON")
+    assert err.rstrip().endswith("2 new, 0 near-duplicate (grouped), 0 duplicate, 1 failed")
+
+    code, _, err = run(capsys, "ingest", str(bad), "--db", db, "--no-progress")
+    assert code == 3 and "%" not in err and "0 new, 0 near-duplicate (grouped), 2 duplicate, 1 failed" in err

@@ -51,15 +51,20 @@ def ingest(
     on_item: Callable[[str], None] | None = None,
     analyzer: Analyzer | None = None,
     fetcher=None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Summary:
     """Read, analyse and store articles from files, folders, JSON Lines (articles
-    or ready analyses), HTML, feeds, WARC files and URLs; then link what is new."""
+    or ready analyses), HTML, feeds, WARC files and URLs; then link what is new.
+
+    `on_item(outcome)` is told each article's outcome ("new", "near-duplicate",
+    "duplicate", "failed"); `on_progress(done, total)` how far the reading has
+    come, in bytes of input when every input is a local file, else in inputs."""
     from claimgraph.ingest.run import ingest as run
 
     settings = settings or (analyzer.settings if analyzer else Settings())
     with _opened(db) as store:
         options = _options(store, published, settings, allow_private, fetcher)
-        summary = run(store, inputs, options, settings, jobs, batch, on_item, analyzer)
+        summary = run(store, inputs, options, settings, jobs, batch, on_item, analyzer, on_progress)
         _settle_feeds(options, summary)
         if link and summary.stored:
             relink(store, full=False)

@@ -196,5 +196,7 @@ def ingest(
     batch: int = 100,
     on_item: Callable[[str], None] | None = None,
     analyzer: Analyzer | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Summary:
-    return ingest_docs(store, expand(inputs, options), settings, jobs, batch, on_item, analyzer)
+    """`on_progress(done, total)`: how far the reading of `inputs` has come (see `expand`)."""
+    return ingest_docs(store, expand(inputs, options, on_progress), settings, jobs, batch, on_item, analyzer)

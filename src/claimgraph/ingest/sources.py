@@ -1,10 +1,16 @@
 """From what a user names (files, folders, JSON Lines, HTML, feeds, WARC,
 URLs) to a stream of `Doc`s: an article to analyse, an analysis already
-made, or the reason an input failed. A bad input never stops the stream."""
+made, or the reason an input failed. A bad input never stops the stream.
+
+`expand(..., on_progress=hook)` also tells `hook(done, total)` how far the
+reading has come, for a progress bar: in bytes of input when every input is a
+local file (sizes from `stat`, nothing read twice), else in inputs (files
+after expanding folders, URLs, feeds) whose size cannot be known up front."""
 
 from __future__ import annotations
 
 import json
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,6 +39,9 @@ class Doc:
     analysis: Analysis | None = None
     error: str | None = None
     meta: dict = field(default_factory=dict)  # author, language
+    # bytes of its file read once this doc was made (JSON Lines, WARC);
+    # None: the whole file was read first (text, HTML, a feed) or not a file
+    read_to: int | None = None
 
 
 @dataclass
@@ -52,25 +61,80 @@ class Options:
         return self.fetcher
 
 
-def expand(inputs: Iterable[str], options: Options | None = None) -> Iterator[Doc]:
-    options = options or Options()
-    for name in inputs:
-        try:
-            if name.startswith(("http://", "https://")):
-                from claimgraph.ingest.web import from_url
+Progress = Callable[[int, int], None]  # on_progress(done, total)
 
-                yield from from_url(name, options)
-                continue
-            path = Path(name)
-            if path.is_dir():
-                for child in sorted(p for p in path.rglob("*") if p.is_file() and _suffix(p) in KNOWN):
-                    yield from from_file(child, options)
-            elif not path.exists():
-                yield Doc(name, error=f"{name}: no such file or folder")
-            else:
-                yield from from_file(path, options)
-        except ClaimgraphError as exc:
-            yield Doc(name, error=str(exc))
+
+@dataclass(frozen=True)
+class _Unit:
+    """One thing to read: a named input, or a file found in a named folder."""
+
+    name: str
+    path: Path | None = None  # None: a URL
+    size: int | None = None  # bytes of a regular file; None: not known up front
+
+
+def expand(inputs: Iterable[str], options: Options | None = None, on_progress: Progress | None = None) -> Iterator[Doc]:
+    """The docs in `inputs`, in order. With `on_progress`, the inputs are listed
+    first (folders walked, files stat'ed, nothing read) and `on_progress(done,
+    total)` is called with (0, total) at the start, as each doc is read, and as
+    each input ends, finishing at done == total. The unit is bytes when every
+    input is a local file with a size, else the count of inputs. `done` counts
+    what has been read: the analysis behind it trails by a bounded window."""
+    options = options or Options()
+    if on_progress is None:
+        for unit in _units(inputs):
+            yield from _read(unit, options)
+        return
+    units = list(_units(inputs))  # names and sizes only: no doc is held
+    sizes = [u.size for u in units if u.size is not None]
+    by_bytes = len(sizes) == len(units) and sum(sizes) > 0
+    total = sum(sizes) if by_bytes else len(units)
+    done = 0
+    on_progress(0, total)
+    for unit in units:
+        weight = (unit.size or 0) if by_bytes else 1
+        for doc in _read(unit, options):
+            if by_bytes:
+                # clamped: a file that grew since the stat does not run past its share
+                on_progress(done + (weight if doc.read_to is None else min(doc.read_to, weight)), total)
+            yield doc
+        done += weight
+        on_progress(done, total)
+
+
+def _units(inputs: Iterable[str]) -> Iterator[_Unit]:
+    for name in inputs:
+        if name.startswith(("http://", "https://")):
+            yield _Unit(name)
+            continue
+        path = Path(name)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file() and _suffix(p) in KNOWN):
+                yield _Unit(str(child), child, _size(child))
+        else:
+            yield _Unit(name, path, _size(path))
+
+
+def _size(path: Path) -> int | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None  # missing or unreadable: reported when read
+    return st.st_size if stat.S_ISREG(st.st_mode) else None  # a pipe's size says nothing
+
+
+def _read(unit: _Unit, options: Options) -> Iterator[Doc]:
+    try:
+        if unit.path is None:
+            from claimgraph.ingest.web import from_url
+
+            yield from from_url(unit.name, options)
+        elif not unit.path.exists():
+            yield Doc(unit.name, error=f"{unit.name}: no such file or folder")
+        else:
+            yield from from_file(unit.path, options)
+    except ClaimgraphError as exc:
+        yield Doc(unit.name, error=str(exc))
 
 
 def _suffix(path: Path) -> str:
@@ -138,9 +202,11 @@ def _with_defaults(article: Article, options: Options, where: str) -> Article:
 def from_jsonl(path: Path, options: Options) -> Iterator[Doc]:
     """Lines of articles ({"text", ...}) or of analyses (claimgraph's JSON, with
     "schema"), which are stored as they are, without analysing again."""
+    offset = 0
     with path.open("rb") as stream:
         for number, raw in enumerate(stream, start=1):
             where = f"{path}:{number}"
+            offset += len(raw)
             if not raw.strip():
                 continue
             if b'"schema"' in raw and SCHEMA_ID.encode() in raw:
@@ -148,16 +214,16 @@ def from_jsonl(path: Path, options: Options) -> Iterator[Doc]:
                     analysis = Analysis.model_validate_json(raw)
                 except ValueError as exc:
                     first = str(exc).splitlines()[0]
-                    yield Doc(where, error=f"{where}: not a valid analysis ({first})")
+                    yield Doc(where, error=f"{where}: not a valid analysis ({first})", read_to=offset)
                     continue
-                yield Doc(where, analysis=analysis, meta=_extra(raw))
+                yield Doc(where, analysis=analysis, meta=_extra(raw), read_to=offset)
                 continue
             try:
-                yield Doc(
-                    where, article=article_from_json(raw, where, options.published, options.max_chars), meta=_extra(raw)
-                )
+                article = article_from_json(raw, where, options.published, options.max_chars)
             except ClaimgraphError as exc:
-                yield Doc(where, error=str(exc))
+                yield Doc(where, error=str(exc), read_to=offset)
+                continue
+            yield Doc(where, article=article, meta=_extra(raw), read_to=offset)
 
 
 def _extra(raw: bytes) -> dict:

@@ -41,13 +41,13 @@ def from_warc(path: Path, options: Options) -> Iterator[Doc]:
                 try:
                     article, meta = from_html(body, where, url)
                 except ClaimgraphError as exc:
-                    yield Doc(where, error=str(exc))
+                    yield Doc(where, error=str(exc), read_to=stream.tell())
                     continue
                 if article.published is None and options.published is not None:
                     from dataclasses import replace
 
                     article = replace(article, published=options.published)
-                yield Doc(where, article=article, meta=meta)
+                yield Doc(where, article=article, meta=meta, read_to=stream.tell())
     except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         yield Doc(str(path), error=f"{path}: truncated or broken WARC after {count} records ({reason})")

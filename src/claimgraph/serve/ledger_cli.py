@@ -116,7 +116,7 @@ def _ingest(args: argparse.Namespace) -> int:
     settings = _settings(args)
     published = parse_date(args.published)
     show = args.progress if args.progress is not None else sys.stderr.isatty()
-    with _progress(show) as tick:
+    with _progress(show) as hooks:
         summary = ledger.ingest(
             args.inputs,
             args.db,
@@ -126,7 +126,7 @@ def _ingest(args: argparse.Namespace) -> int:
             link=args.link,
             allow_private=args.allow_private,
             settings=settings,
-            on_item=tick,
+            **hooks,
         )
     _report(summary, args.format)
     return summary.exit_code
@@ -141,38 +141,88 @@ def _report(summary, fmt: str | None) -> None:
         print(summary.line(), file=sys.stderr if fmt is None and not sys.stdout.isatty() else sys.stdout)
 
 
+OUTCOMES = ("new", "near-duplicate", "duplicate", "failed")
+
+
 class _progress:
-    """A rich progress line counting outcomes, or a no-op."""
+    """A progress bar on standard error, or nothing: entering gives the hooks
+    for `ledger.ingest` (`on_item`, `on_progress`), none when not shown.
+
+    One line: the bar (what has been read: bytes of input, or inputs where a
+    URL or feed makes the size unknown), percentage, articles per second, the
+    time elapsed and the time left; under it, the outcomes so far."""
 
     def __init__(self, show: bool):
         self.show = show
-        self.counts: dict[str, int] = {}
+        self.counts = dict.fromkeys(OUTCOMES, 0)
 
-    def __enter__(self) -> Callable[[str], None]:
+    def __enter__(self) -> dict[str, Callable]:
         if not self.show:
-            return lambda _outcome: None
-        from rich.console import Console
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        self.bar = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
+            return {}
+        self.bar = _bar(self.counts)
         self.bar.__enter__()
-        self.task = self.bar.add_task("ingesting")
-        return self.tick
+        self.task = self.bar.add_task("ingesting", total=None, articles=0)
+        return {"on_item": self.on_item, "on_progress": self.on_progress}
 
-    def tick(self, outcome: str) -> None:
+    def on_item(self, outcome: str) -> None:
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
-        text = ", ".join(f"{n} {k}" for k, n in sorted(self.counts.items()))
-        self.bar.update(self.task, description=f"ingesting: {text}")
+        self.bar.update(self.task, articles=sum(self.counts.values()))
+
+    def on_progress(self, done: int, total: int) -> None:
+        self.bar.update(self.task, completed=done, total=total)
 
     def __exit__(self, *exc: object) -> None:
         if self.show:
+            self.bar.stop_task(self.task)  # the clock stops with the run, not when reading ends
             self.bar.__exit__(*exc)
+
+
+def _bar(counts: dict[str, int]):
+    from datetime import timedelta
+
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        ProgressColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        """Articles (every outcome) per second since the start."""
+
+        def render(self, task) -> Text:
+            elapsed = task.elapsed or 0.0
+            rate = task.fields.get("articles", 0) / elapsed if elapsed > 0 else 0.0
+            return Text(f"{rate:.1f} articles/s", style="progress.data.speed")
+
+    class Elapsed(ProgressColumn):
+        """Time since the start, until the run ends (rich's stops when the bar is full)."""
+
+        def render(self, task) -> Text:
+            return Text(str(timedelta(seconds=int(task.elapsed or 0))), style="progress.elapsed")
+
+    class Bar(Progress):
+        def get_renderables(self):
+            yield self.make_tasks_table(self.tasks)
+            line = "  " + " · ".join(f"{n} {k}" for k, n in counts.items())
+            # all read, the last articles still being analysed and stored, the ledger relinked
+            busy = any(t.finished and t.stop_time is None for t in self.tasks)
+            yield Text(line + (" · finishing" if busy else ""), style="progress.description")
+
+    return Bar(
+        BarColumn(bar_width=None),
+        TaskProgressColumn(),
+        Rate(),
+        Elapsed(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        expand=True,
+    )
 
 
 def _watch(args: argparse.Namespace) -> int:
