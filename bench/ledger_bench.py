@@ -1,7 +1,7 @@
 """Ledger benchmarks on synthetic data (claimgraph.store.synthetic).
 
     python bench/ledger_bench.py store  --articles 5000            # analyses/s into SQLite
-    python bench/ledger_bench.py link   --claims 10000 100000      # clustering time, growth
+    python bench/ledger_bench.py link   --claims 10000 100000      # full and incremental linking, growth
     python bench/ledger_bench.py search --claims 100000 [--pg]     # p50/p95 latency
 
 Each prints one JSON line per measurement.
@@ -101,29 +101,60 @@ def bench_store(args) -> None:
 
 
 def bench_link(args) -> None:
+    """Full: one link of a stored ledger. Incremental: the ledger grows by
+    --batch articles at a time and is linked after each batch, as ingest does."""
     from claimgraph.link.claims import link
 
     for claims in args.claims:
-        with tempfile.TemporaryDirectory() as folder, ledger(args.pg, folder) as store:
-            fill(store, claims // 4)
-            n = store.count("claims")
-            t0 = time.perf_counter()
-            stats = link(store)
-            spent = time.perf_counter() - t0
-            print(
-                json.dumps(
-                    {
-                        "bench": "link",
-                        "backend": store.dialect,
-                        "claims": n,
-                        "seconds": round(spent, 2),
-                        "clusters": stats.clusters,
-                        "multi_article": stats.multi_article,
-                        "links": stats.links,
-                        "us_per_claim": round(spent / n * 1e6, 1),
-                    }
+        if args.mode in ("full", "both"):
+            with tempfile.TemporaryDirectory() as folder, ledger(args.pg, folder) as store:
+                fill(store, claims // 4)
+                n = store.count("claims")
+                t0 = time.perf_counter()
+                stats = link(store, full=True)
+                spent = time.perf_counter() - t0
+                _report_link("link-full", store, n, spent, stats)
+        if args.mode in ("incremental", "both"):
+            with tempfile.TemporaryDirectory() as folder, ledger(args.pg, folder) as store:
+                per_batch, batch = [], []
+                for a in synthetic_analyses(claims // 4):
+                    batch.append(Record(a, a.id or ""))
+                    if len(batch) == args.batch:
+                        _store(store, batch)
+                        batch = []
+                        t0 = time.perf_counter()
+                        stats = link(store)
+                        per_batch.append(time.perf_counter() - t0)
+                n = store.count("claims")
+                _report_link(
+                    "link-incremental",
+                    store,
+                    n,
+                    sum(per_batch),
+                    stats,
+                    batches=len(per_batch),
+                    first_batches_s=round(statistics.median(per_batch[1:6]), 3),
+                    last_batches_s=round(statistics.median(per_batch[-5:]), 3),
                 )
-            )
+
+
+def _report_link(name: str, store, n: int, spent: float, stats, **extra) -> None:
+    print(
+        json.dumps(
+            {
+                "bench": name,
+                "backend": store.dialect,
+                "claims": n,
+                "seconds": round(spent, 2),
+                "us_per_claim": round(spent / n * 1e6, 1),
+                "clusters": stats.clusters,
+                "multi_article": stats.multi_article,
+                "links": stats.links,
+                **extra,
+            }
+        ),
+        flush=True,
+    )
 
 
 def queries(rng: random.Random, n: int) -> list[str]:
@@ -201,6 +232,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--claims", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--mode", choices=("full", "incremental", "both"), default="both", help="link: how to link")
+    parser.add_argument("--batch", type=int, default=500, help="link: articles stored between incremental links")
     parser.add_argument("--pg", action="store_true", help="PostgreSQL (a throw-away schema) instead of SQLite")
     parser.add_argument("--keep", metavar="FILE", help="search: build the ledger in FILE (or a database URL) once")
     args = parser.parse_args()

@@ -40,6 +40,26 @@ def store(tmp_path):
         yield s
 
 
+def test_a_page_changed_at_its_url_is_stored_as_a_new_revision(tmp_path, store, analyzer):
+    def article(text):
+        path = tmp_path / "feed.jsonl"
+        path.write_text(json.dumps({"text": text, "url": "https://x.org/story", "published": "2024-05-01"}) + "\n")
+        return [str(path)]
+
+    first = "Police said three men were arrested in Leeds."
+    assert ledger.ingest(article(first), store, analyzer=analyzer).new == 1
+    assert ledger.ingest(article(first), store, analyzer=analyzer).duplicate == 1
+    summary = ledger.ingest(article(first + " Police later said a fourth man was held."), store, analyzer=analyzer)
+    assert (summary.updated, summary.line()) == (
+        1,
+        "0 new, 0 near-duplicate (grouped), 1 updated, 0 duplicate, 0 failed",
+    )
+    assert [r["content"] for r in ledger.search("police", store)] == [
+        "a fourth man was held",
+        "three men were arrested in Leeds",
+    ]
+
+
 def test_a_folder_of_text_html_and_jsonl(tmp_path, store, analyzer):
     folder = tmp_path / "in"
     (folder / "sub").mkdir(parents=True)
@@ -59,7 +79,7 @@ def test_a_folder_of_text_html_and_jsonl(tmp_path, store, analyzer):
     )
     (folder / "skip.bin").write_bytes(b"\0\1\2")  # not a kind we read: ignored in folders
     summary = ledger.ingest([str(folder)], store, analyzer=analyzer)
-    assert summary.to_dict() == {"new": 3, "near_duplicate": 0, "duplicate": 0, "failed": []}
+    assert summary.to_dict() == {"new": 3, "near_duplicate": 0, "updated": 0, "duplicate": 0, "failed": []}
     assert summary.exit_code == 0
     with store.engine.connect() as conn:
         page = conn.execute(sa.select(t.articles).where(t.articles.c.origin.like("%page.html"))).one()

@@ -47,7 +47,7 @@ def run(capsys, *argv):
 def test_ingest_then_query_from_the_command_line(tmp_path, capsys, ledger_file):
     db = str(tmp_path / "l.sqlite")
     code, out, err = run(capsys, "ingest", str(ledger_file), "--db", db, "--format", "json")
-    assert code == 0 and json.loads(out) == {"new": 2, "near_duplicate": 0, "duplicate": 0, "failed": []}
+    assert code == 0 and json.loads(out) == {"new": 2, "near_duplicate": 0, "updated": 0, "duplicate": 0, "failed": []}
 
     code, out, _ = run(capsys, "search", "drones", "source:Ukraine", "--db", db, "--format", "jsonl")
     assert code == 0 and [json.loads(line)["source"] for line in out.splitlines()] == ["Ukraine"]
@@ -64,6 +64,23 @@ def test_ingest_then_query_from_the_command_line(tmp_path, capsys, ledger_file):
     csv_path = tmp_path / "claims.csv"
     code, _, err = run(capsys, "export", "csv", "-o", str(csv_path), "--db", db)
     assert code == 0 and "2 records" in err and csv_path.read_text().count("\n") == 3
+
+
+def test_link_places_what_ingest_left_unlinked(tmp_path, capsys, ledger_file):
+    db = str(tmp_path / "l.sqlite")
+    run(capsys, "ingest", str(ledger_file), "--db", db, "--no-link", "--format", "json")
+    code, out, _ = run(capsys, "claims", "--contradicted", "--db", db, "--format", "json")
+    assert json.loads(out) == []  # nothing linked yet
+
+    code, out, _ = run(capsys, "link", "--db", db, "--format", "json")
+    assert code == 0 and json.loads(out)["linked"] == 2 and json.loads(out)["links"] == 1
+    code, out, _ = run(capsys, "claims", "--contradicted", "--db", db, "--format", "json")
+    assert len(json.loads(out)) == 2
+
+    code, out, _ = run(capsys, "link", "--db", db, "--format", "json")
+    assert (json.loads(out)["mode"], json.loads(out)["linked"]) == ("incremental", 0)
+    code, out, _ = run(capsys, "link", "--full", "--db", db, "--format", "json")
+    assert (json.loads(out)["mode"], json.loads(out)["linked"], json.loads(out)["links"]) == ("full", 2, 1)
 
 
 def test_failures_and_usage_errors_are_one_line_and_an_exit_code(tmp_path, capsys, ledger_file):
@@ -106,9 +123,9 @@ def test_ingest_with_the_progress_bar_forced_on(tmp_path, capsys, ledger_file):
     code, _, err = run(capsys, "ingest", str(bad), "--db", db, "--progress")
     assert code == 3 and "Traceback" not in err
     # the bar's last state stays, then the failures with reasons, then the summary line
-    assert "100%" in err and "2 new · 0 near-duplicate · 0 duplicate · 1 failed" in err
+    assert "100%" in err and "2 new · 0 near-duplicate · 0 updated · 0 duplicate · 1 failed" in err
     assert err.index("100%") < err.index("claimgraph: failed: ") < err.index("bad.jsonl:3: malformed JSON")
-    assert err.rstrip().endswith("2 new, 0 near-duplicate (grouped), 0 duplicate, 1 failed")
+    assert err.rstrip().endswith("2 new, 0 near-duplicate (grouped), 0 updated, 0 duplicate, 1 failed")
 
     code, _, err = run(capsys, "ingest", str(bad), "--db", db, "--no-progress")
-    assert code == 3 and "%" not in err and "0 new, 0 near-duplicate (grouped), 2 duplicate, 1 failed" in err
+    assert code == 3 and "%" not in err and "0 new, 0 near-duplicate (grouped), 0 updated, 2 duplicate, 1 failed" in err

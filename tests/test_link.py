@@ -242,3 +242,23 @@ def test_a_new_article_that_bridges_two_clusters_merges_them_as_a_full_link_woul
     step_by_step = snapshot(store)
     relink(store)
     assert snapshot(store) == step_by_step
+
+
+def test_an_updated_article_leaves_its_old_version_out_of_clusters_and_searches(store):
+    from claimgraph import ledger
+
+    add(
+        store,
+        report("Officials", STRIKE, "https://a.example/1", "2024-12-08"),
+        report("Officials", STRIKE, "https://b.example/1", "2024-12-08", "More to follow."),
+    )
+    relink(store, full=False)
+    assert [row.articles for row in clusters(store)] == [2]
+    corrected = "Ukrainian drones struck a fuel tank near Kursk late on Sunday"
+    (stored,) = add(store, report("Officials", corrected, "https://b.example/1", "2024-12-09", "Corrected."))
+    assert stored.outcome == "updated"
+    assert relink(store, full=False).mode == "full"  # claims leave a cluster: not an incremental change
+    assert sorted(row.articles for row in clusters(store)) == [1, 1]
+    assert [r["content"] for r in ledger.search("drones", store)] == [corrected, STRIKE]
+    old = ledger.search("drones is:superseded", store)
+    assert [(r["content"], r["cluster_id"]) for r in old] == [(STRIKE, None)]

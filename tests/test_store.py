@@ -86,14 +86,46 @@ def test_an_analysis_fills_every_table_and_is_kept_whole(store):
 
 def test_the_same_article_is_stored_once_however_often_it_comes(store):
     a = story(url="https://Example.org/a/?utm_source=feed#top")
-    same_url = story(url="https://example.org/a", text=STORY + " Updated.")
+    same_url_same_text = story(url="https://example.org/a")
     same_text = story(url=None)
     first = add(store, a, a)
-    again = add(store, same_url, same_text, a)
+    again = add(store, same_url_same_text, same_text, a)
     assert [s.outcome for s in first] == ["new", "duplicate"]
     assert [s.outcome for s in again] == ["duplicate"] * 3
     assert {s.article_id for s in first + again} == {first[0].article_id}
     assert store.count("articles") == 1 and store.count("claims") == 2
+
+
+def test_new_text_at_a_stored_url_is_a_revision_and_the_old_version_is_kept(store):
+    (v1,) = add(store, story(url="https://example.org/a?utm_source=x"))
+    v2_text = STORY + " This article was updated to add the ministry's response."
+    v2, again = add(store, story(url="https://example.org/a", text=v2_text), story(url="https://example.org/a"))
+    v3_text = STORY + " Corrected: the depot is in the Belgorod region."
+    later = add(
+        store,
+        story(url="https://example.org/a", text=v3_text + " More."),
+        story(url="https://example.org/a", text=v3_text),
+    )
+    assert (v2.outcome, again.outcome) == ("updated", "duplicate")  # the first version's text again: no flip back
+    assert [s.outcome for s in later] == ["updated", "updated"]  # two versions in one batch, in order
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(
+                schema.articles.c.id,
+                schema.articles.c.key,
+                schema.articles.c.revision,
+                schema.articles.c.superseded_by,
+                schema.articles.c.group_id,
+            ).order_by(schema.articles.c.id)
+        ).all()
+    ids = [v1.article_id, v2.article_id, later[0].article_id, later[1].article_id]
+    assert [tuple(r) for r in rows] == [
+        (ids[0], "https://example.org/a#rev1", 1, ids[1], ids[0]),
+        (ids[1], "https://example.org/a#rev2", 2, ids[2], ids[0]),
+        (ids[2], "https://example.org/a#rev3", 3, ids[3], ids[0]),
+        (ids[3], "https://example.org/a", 4, None, ids[0]),
+    ]
+    assert store.count("claims") == 8  # every version's claims stay, for the record
 
 
 def test_syndicated_copies_are_grouped_not_merged(store):

@@ -67,7 +67,7 @@ def ingest(
         summary = run(store, inputs, options, settings, jobs, batch, on_item, analyzer, on_progress)
         _settle_feeds(options, summary)
         if link and summary.stored:
-            relink(store, full=False)
+            _link_new(store)
     return summary
 
 
@@ -128,19 +128,31 @@ def watch(
             summary = run(store, inputs, options, settings, 1, batch, None, analyzer)
             _settle_feeds(options, summary)
             if link and summary.stored:
-                relink(store, full=False)
+                _link_new(store)
             n += 1
             yield summary
 
 
-def relink(db: Db = None, relate=None, full: bool = True):
-    """Recompute claim clusters, cross-article links and unified entities for
-    the whole ledger; with `full=False`, place only what was stored since the
-    last link (what `ingest` does, and the same result)."""
-    from claimgraph.link.claims import link
+def _link_new(store: Store) -> None:
+    # `ingest(link=...)` shadows `link` in its body, hence this name
+    from claimgraph.link.claims import link as run
+
+    run(store)
+
+
+def link(db: Db = None, *, full: bool = False, relate=None):
+    """Place the claims and entities stored since the last link in clusters,
+    cross-article links and unified entities (what `ingest` does after
+    storing); `full=True` recomputes the whole ledger, with the same result."""
+    from claimgraph.link.claims import link as run
 
     with _opened(db) as store:
-        return link(store, relate, full=full)
+        return run(store, relate, full=full)
+
+
+def relink(db: Db = None, relate=None, full: bool = True):
+    """`link(full=True)`: recompute clusters, links and entities for the whole ledger."""
+    return link(db, full=full, relate=relate)
 
 
 def search(query: str, db: Db = None, limit: int | None = 20) -> list[dict]:
@@ -229,6 +241,7 @@ def stats(db: Db = None) -> dict:
             sa.select(sa.func.min(t.articles.c.published), sa.func.max(t.articles.c.published))
         ).one()
         groups = conn.execute(sa.select(sa.func.count(sa.distinct(t.articles.c.group_id)))).scalar_one()
+        old = conn.execute(sa.select(sa.func.count()).where(t.articles.c.superseded_by.is_not(None))).scalar_one()
         multi = conn.execute(sa.select(sa.func.count()).where(t.clusters.c.articles > 1)).scalar_one()
         contradicted = conn.execute(sa.select(sa.func.count()).where(t.clusters.c.contradicted.is_(True))).scalar_one()
         publishers = conn.execute(
@@ -242,6 +255,7 @@ def stats(db: Db = None) -> dict:
             "database": store.engine.url.render_as_string(hide_password=True),
             **counts,
             "independent_articles": groups,
+            "superseded_versions": old,
             "clusters_in_several_articles": multi,
             "contradicted_clusters": contradicted,
             "published_from": first.isoformat() if first else None,

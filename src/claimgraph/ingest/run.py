@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from claimgraph.config import Settings
 from claimgraph.errors import InputError
-from claimgraph.ingest.identity import article_key
+from claimgraph.ingest.identity import content_hash
 from claimgraph.ingest.sources import Doc, Options, expand
 from claimgraph.store import Store
 from claimgraph.store import schema as t
@@ -31,13 +31,14 @@ class Summary:
 
     new: int = 0
     near_duplicate: int = 0
+    updated: int = 0  # new text at the URL of a stored article: a new revision
     duplicate: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def stored(self) -> int:
         """Articles this run added to the ledger."""
-        return self.new + self.near_duplicate
+        return self.new + self.near_duplicate + self.updated
 
     @property
     def exit_code(self) -> int:
@@ -45,7 +46,7 @@ class Summary:
 
     def line(self) -> str:
         return (
-            f"{self.new} new, {self.near_duplicate} near-duplicate (grouped), "
+            f"{self.new} new, {self.near_duplicate} near-duplicate (grouped), {self.updated} updated, "
             f"{self.duplicate} duplicate, {len(self.failed)} failed"
         )
 
@@ -53,6 +54,7 @@ class Summary:
         return {
             "new": self.new,
             "near_duplicate": self.near_duplicate,
+            "updated": self.updated,
             "duplicate": self.duplicate,
             "failed": [{"origin": o, "reason": r} for o, r in self.failed],
         }
@@ -83,6 +85,8 @@ def ingest_docs(
                 summary.new += 1
             elif s.outcome == "near-duplicate":
                 summary.near_duplicate += 1
+            elif s.outcome == "updated":
+                summary.updated += 1
             else:
                 summary.duplicate += 1
             tick(s.outcome)
@@ -105,23 +109,24 @@ def ingest_docs(
 
 
 def _skip_known(store: Store, docs: Iterable[Doc], summary: Summary, tick: Callable[[str], None]) -> Iterator[Doc]:
-    """Drop articles that are stored already, before the costly analysis."""
+    """Drop articles whose text is stored already, before the costly analysis.
+    New text at a stored URL goes on: it is a new revision of the article."""
     seen: set[str] = set()
     for doc in docs:
         source = doc.article or doc.analysis
         if source is None:
             yield doc
             continue
-        key, digest = article_key(source.text, source.url)
-        if key not in seen and digest not in seen:
+        digest = content_hash(source.text)
+        if digest not in seen:
             # a short connection per check: nothing stays open while the run analyses
             with store.engine.connect() as conn:
-                stored = known(conn, [key], [digest])
-        if key in seen or digest in seen or stored:
+                stored = known(conn, [digest])
+        if digest in seen or stored:
             summary.duplicate += 1
             tick("duplicate")
             continue
-        seen.update((key, digest))
+        seen.add(digest)
         yield doc
 
 

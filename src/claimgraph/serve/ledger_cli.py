@@ -17,7 +17,7 @@ from typing import NoReturn
 
 from claimgraph.errors import ClaimgraphError, UsageError
 
-COMMANDS = ("ingest", "watch", "search", "claims", "story", "export", "stats")
+COMMANDS = ("ingest", "watch", "search", "claims", "story", "export", "link", "stats")
 DB_HELP = "ledger database: a SQLite path or postgresql://... (default: $CLAIMGRAPH_DB, else the user data folder)"
 
 
@@ -62,6 +62,10 @@ def add_ledger_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("format", choices=("jsonl", "csv", "parquet", "geojson", "claimreview"))
     p.add_argument("-o", "--output", default="-", metavar="FILE", help="where to write (default: standard output)")
     p.add_argument("--query", default="", help="only claims (or clusters) matching this search")
+
+    p = cmd("link", "place newly stored claims and entities in clusters and links (ingest does this itself)")
+    p.add_argument("--full", action="store_true", help="recompute the whole ledger instead")
+    p.add_argument("--format", choices=("pretty", "json"), default=None)
 
     p = cmd("stats", "what the ledger holds")
     p.add_argument("--format", choices=("pretty", "json"), default=None)
@@ -141,7 +145,7 @@ def _report(summary, fmt: str | None) -> None:
         print(summary.line(), file=sys.stderr if fmt is None and not sys.stdout.isatty() else sys.stdout)
 
 
-OUTCOMES = ("new", "near-duplicate", "duplicate", "failed")
+OUTCOMES = ("new", "near-duplicate", "updated", "duplicate", "failed")
 
 
 class _progress:
@@ -300,11 +304,23 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _link(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from claimgraph import ledger
+
+    return _table(asdict(ledger.link(args.db, full=args.full)), args.format)
+
+
 def _stats(args: argparse.Namespace) -> int:
     from claimgraph import ledger
 
-    s = ledger.stats(args.db)
-    if (args.format or ("pretty" if sys.stdout.isatty() else "json")) == "json":
+    return _table(ledger.stats(args.db), args.format)
+
+
+def _table(s: dict, fmt: str | None) -> int:
+    """Counts as JSON, or one aligned line each on a terminal."""
+    if (fmt or ("pretty" if sys.stdout.isatty() else "json")) == "json":
         print(json.dumps(s, ensure_ascii=False, indent=2))
         return 0
     for key, value in s.items():
@@ -361,6 +377,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "claims": _claims,
     "story": _story,
     "export": _export,
+    "link": _link,
     "stats": _stats,
 }
 

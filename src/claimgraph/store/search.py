@@ -154,10 +154,14 @@ def conditions(store: Store, q: Query) -> list:
         where.append(t.claims.c.published >= max(_period(v, False) for v in f["from"]))
     if "to" in f:
         where.append(t.claims.c.published <= min(_period(v, True) for v in f["to"]))
-    for v in f.get("is", []):
-        if v.lower() != "contradicted":
-            raise UsageError(f"is:{v} is not known; use is:contradicted")
+    states = {v.lower() for v in f.get("is", [])}
+    for v in sorted(states - {"contradicted", "superseded"}):
+        raise UsageError(f"is:{v} is not known; use is:contradicted or is:superseded")
+    if "contradicted" in states:
         where.append(t.claims.c.cluster_id.in_(sa.select(t.clusters.c.id).where(t.clusters.c.contradicted.is_(True))))
+    # an article updated at its URL keeps its old versions; they are found only when asked for
+    old = t.claims.c.article_id.in_(sa.select(t.articles.c.id).where(t.articles.c.superseded_by.is_not(None)))
+    where.append(old if "superseded" in states else sa.not_(old))
     return where
 
 

@@ -24,7 +24,7 @@ from claimgraph.model import Analysis
 from claimgraph.store import schema as t
 from claimgraph.store.bulk import chunks
 
-Outcome = Literal["new", "near-duplicate", "duplicate"]
+Outcome = Literal["new", "near-duplicate", "updated", "duplicate"]
 
 NUM_PERM = 100
 BANDS = 20  # 5 rows a band: texts above about 0.55 Jaccard meet in some band
@@ -53,37 +53,77 @@ class Stored:
     group_id: int
 
 
-def known(conn: Connection, keys: Sequence[str], hashes: Sequence[str]) -> dict[str, int]:
-    """Which of these keys or content hashes are stored: {key or hash: article id}."""
+def known(conn: Connection, hashes: Sequence[str]) -> dict[str, int]:
+    """Which of these content hashes are stored: {hash: article id}."""
     found: dict[str, int] = {}
-    for column, values in ((t.articles.c.key, keys), (t.articles.c.content_hash, hashes)):
-        for chunk in chunks(sorted(set(values))):
-            rows = conn.execute(sa.select(column, t.articles.c.id).where(column.in_(chunk)))
-            found.update({value: id_ for value, id_ in rows})
+    for chunk in chunks(sorted(set(hashes))):
+        rows = conn.execute(
+            sa.select(t.articles.c.content_hash, t.articles.c.id).where(t.articles.c.content_hash.in_(chunk))
+        )
+        found.update({value: id_ for value, id_ in rows})
+    return found
+
+
+@dataclass(frozen=True)
+class _Current:
+    """The stored version of an article that a record with its key replaces."""
+
+    id: int
+    revision: int
+    group_id: int
+
+
+def _current(conn: Connection, keys: Sequence[str]) -> dict[str, _Current]:
+    found: dict[str, _Current] = {}
+    columns = (t.articles.c.key, t.articles.c.id, t.articles.c.revision, t.articles.c.group_id)
+    for chunk in chunks(sorted(set(keys))):
+        for key, id_, revision, group in conn.execute(sa.select(*columns).where(t.articles.c.key.in_(chunk))):
+            found[key] = _Current(id_, revision, group)
     return found
 
 
 def add_records(conn: Connection, records: Sequence[Record]) -> list[Stored]:
-    """Store a batch (inside the caller's transaction); one `Stored` per record, in order."""
+    """Store a batch (inside the caller's transaction); one `Stored` per record, in order.
+
+    The same text again is a duplicate. New text under a stored article's key
+    (its canonical URL) is a new revision: it is stored, and the old version
+    is kept with its key suffixed "#rev<N>" and `superseded_by` set; both are
+    in one near-duplicate group, so they never count as independent."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
     lock_writer(conn)
-    seen = known(conn, [r.key for r in records], [r.content_hash for r in records])
+    seen = known(conn, [r.content_hash for r in records])
+    current = _current(conn, [r.key for r in records])
     results: list[Stored | None] = [None] * len(records)
     fresh: list[int] = []
+    later: list[int] = []  # a second version of a key within this batch: stored after the first
     batch_ids: dict[str, int] = {}  # key/hash -> index of the record in this batch
     for i, rec in enumerate(records):
-        hit = seen.get(rec.key) or seen.get(rec.content_hash)
+        hit = seen.get(rec.content_hash)
         if hit is not None:
             results[i] = Stored(rec.origin, "duplicate", hit, hit)
-        elif rec.key in batch_ids or rec.content_hash in batch_ids:
-            first = batch_ids.get(rec.key, batch_ids.get(rec.content_hash, 0))
-            results[i] = Stored(rec.origin, "duplicate", -1 - first, 0)  # resolved once stored
+        elif rec.content_hash in batch_ids:
+            results[i] = Stored(rec.origin, "duplicate", -1 - batch_ids[rec.content_hash], 0)  # resolved once stored
+        elif rec.key in batch_ids:
+            later.append(i)
         else:
             batch_ids[rec.key] = batch_ids[rec.content_hash] = i
             fresh.append(i)
-    if not fresh:
-        return _resolve(results, {})
+    if fresh:
+        _store_fresh(conn, records, fresh, current, results, now)
+    if later:  # now the first version is stored, the second replaces it
+        for i, stored in zip(later, add_records(conn, [records[i] for i in later]), strict=True):
+            results[i] = stored
+    return _resolve(results)
 
+
+def _store_fresh(
+    conn: Connection,
+    records: Sequence[Record],
+    fresh: list[int],
+    current: dict[str, _Current],
+    results: list[Stored | None],
+    now: str,
+) -> None:
     sigs = {i: minhash.signature(minhash.shingles(records[i].analysis.text), NUM_PERM) for i in fresh}
     bands = {i: minhash.band_keys(sigs[i], BANDS) for i in fresh}
     groups = _near_duplicates(conn, fresh, sigs, bands)
@@ -91,15 +131,31 @@ def add_records(conn: Connection, records: Sequence[Record]) -> list[Stored]:
     ids = _allocate(conn, t.articles, len(fresh))
     article_ids = dict(zip(fresh, ids, strict=True))
     group_of: dict[int, int] = {}
+    replaces = {i: current[records[i].key] for i in fresh if records[i].key in current}
     for i in fresh:
         target = groups.get(i)
-        if target is None:
+        if i in replaces:
+            group_of[i] = replaces[i].group_id
+        elif target is None:
             group_of[i] = article_ids[i]
         elif target[0] == "stored":
             group_of[i] = target[1]
         else:  # an earlier record of this batch, already resolved (fresh is in order)
             group_of[i] = group_of[target[1]]
-    _bulk(conn, t.articles, [_article_row(records[i], sigs[i], now, article_ids[i], group_of[i]) for i in fresh])
+    if replaces:  # the old versions step aside first: the key is unique
+        conn.execute(
+            t.articles.update()
+            .where(t.articles.c.id == sa.bindparam("_id"))
+            .values(key=sa.bindparam("_key"), superseded_by=sa.bindparam("_by")),
+            [
+                {"_id": old.id, "_key": f"{records[i].key}#rev{old.revision}", "_by": article_ids[i]}
+                for i, old in replaces.items()
+            ],
+        )
+    rows = [_article_row(records[i], sigs[i], now, article_ids[i], group_of[i]) for i in fresh]
+    for i, row in zip(fresh, rows, strict=True):
+        row["revision"] = replaces[i].revision + 1 if i in replaces else 1
+    _bulk(conn, t.articles, rows)
     _bulk(
         conn,
         t.analyses,
@@ -116,19 +172,19 @@ def add_records(conn: Connection, records: Sequence[Record]) -> list[Stored]:
     _bulk(conn, t.minhash_bands, [{"band": b, "article_id": article_ids[i]} for i in fresh for b in bands[i]])
     _add_parts(conn, [(article_ids[i], records[i].analysis) for i in fresh])
     for i in fresh:
-        outcome: Outcome = "near-duplicate" if group_of[i] != article_ids[i] else "new"
+        outcome: Outcome = "updated" if i in replaces else "near-duplicate" if group_of[i] != article_ids[i] else "new"
         results[i] = Stored(records[i].origin, outcome, article_ids[i], group_of[i])
-    return _resolve(results, article_ids)
 
 
-def _resolve(results: list[Stored | None], article_ids: dict[int, int]) -> list[Stored]:
-    # duplicates of a record earlier in the same batch point at its new id
-    out = []
+def _resolve(results: list[Stored | None]) -> list[Stored]:
+    # duplicates of a record earlier in the same batch point at its stored row
+    out: list[Stored] = []
     for s in results:
         assert s is not None
         if s.article_id < 0:
-            aid = article_ids[-1 - s.article_id]
-            s = Stored(s.origin, "duplicate", aid, aid)
+            first = results[-1 - s.article_id]
+            assert first is not None
+            s = Stored(s.origin, "duplicate", first.article_id, first.group_id)
         out.append(s)
     return out
 
