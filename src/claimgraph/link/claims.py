@@ -113,7 +113,21 @@ class _Claim:
     denied: bool
     published: date | None
     cluster: int | None
-    words: frozenset[str] = frozenset()
+    _words: frozenset[str] | None = None
+    _keys: tuple[list[int], int | None] | None = None
+
+    @property
+    def words(self) -> frozenset[str]:
+        if self._words is None:  # computed on first use: most stored claims are never compared
+            self._words = content_words(self.content)
+        return self._words
+
+    def bucket_keys(self) -> tuple[list[int], int | None]:
+        """Its MinHash band keys and its source's bucket key."""
+        if self._keys is None:
+            bands = minhash.band_keys(minhash.signature(self.words, NUM_PERM), BANDS)
+            self._keys = bands, source_band(self.source_key) if self.source_key else None
+        return self._keys
 
 
 def _first(group: Iterable[_Claim]) -> _Claim:
@@ -151,7 +165,7 @@ def _count(conn: Connection, table: sa.Table, where=None) -> int:
 
 def _current():
     """Claims of articles that no newer version has replaced."""
-    return t.articles.c.superseded_by.is_(None)
+    return t.claims.c.article_id.not_in(t.superseded_articles())
 
 
 def _needs_full(conn: Connection) -> bool:
@@ -160,22 +174,17 @@ def _needs_full(conn: Connection) -> bool:
     if max_linked is None:
         return True  # nothing linked yet (or a ledger from before the buckets): start clean
     min_new = conn.execute(
-        sa.select(sa.func.min(t.claims.c.id))
-        .join(t.articles, t.articles.c.id == t.claims.c.article_id)
-        .where(t.claims.c.cluster_id.is_(None), _current())
+        sa.select(sa.func.min(t.claims.c.id)).where(t.claims.c.cluster_id.is_(None), _current())
     ).scalar()
     if min_new is not None and min_new < max_linked:
         return True  # new claims must come after the linked ones to be visited in order
     stale = conn.execute(
-        sa.select(t.claims.c.id)
-        .join(t.articles, t.articles.c.id == t.claims.c.article_id)
-        .where(linked, t.articles.c.superseded_by.is_not(None))
-        .limit(1)
+        sa.select(t.claims.c.id).where(linked, t.claims.c.article_id.in_(t.superseded_articles())).limit(1)
     ).first()
     return stale is not None  # an old version's claims must leave their clusters
 
 
-def _load(conn: Connection, where, words: bool = True) -> list[_Claim]:
+def _load(conn: Connection, where) -> list[_Claim]:
     rows = conn.execute(
         sa.select(
             t.claims.c.id,
@@ -191,11 +200,7 @@ def _load(conn: Connection, where, words: bool = True) -> list[_Claim]:
         .where(where, _current())
         .order_by(t.claims.c.id)
     ).all()
-    claims = [_Claim(r[0], r[1], r[2], r[3], r[4], r[5] == "denied", r[6], r[7]) for r in rows]
-    if words:
-        for c in claims:
-            c.words = content_words(c.content)
-    return claims
+    return [_Claim(r[0], r[1], r[2], r[3], r[4], r[5] == "denied", r[6], r[7]) for r in rows]
 
 
 # ------------------------------------------------------------------ clustering
@@ -207,11 +212,6 @@ class _Buckets:
     def __init__(self) -> None:
         self.bands: dict[int, list[_Claim]] = defaultdict(list)
         self.sources: dict[int, list[_Claim]] = defaultdict(list)
-
-    @staticmethod
-    def keys(c: _Claim) -> tuple[list[int], int | None]:
-        bands = minhash.band_keys(minhash.signature(c.words, NUM_PERM), BANDS)
-        return bands, source_band(c.source_key) if c.source_key else None
 
     def candidates(self, c: _Claim, bands: list[int], source: int | None) -> dict[int, _Claim]:
         found: dict[int, _Claim] = {}
@@ -247,7 +247,7 @@ def _place(claims: list[_Claim], buckets: _Buckets, uf: UnionFind) -> _Placed:
     for c in claims:
         if not c.words:
             continue
-        bands, source = buckets.keys(c)
+        bands, source = c.bucket_keys()
         joined: set[int] = set()  # clusters this claim has joined: one check each is enough
         for other in buckets.candidates(c, bands, source).values():
             same_polarity = c.denied == other.denied
@@ -273,7 +273,7 @@ def _tails(conn: Connection, new: list[_Claim]) -> tuple[_Buckets, list[_Claim]]
     sources: set[int] = set()
     for c in new:
         if c.words:
-            bands, source = _Buckets.keys(c)
+            bands, source = c.bucket_keys()
             keys.update(bands)
             if source is not None:
                 sources.add(source)
@@ -314,12 +314,15 @@ def _link_all(conn: Connection, relate) -> LinkStats:
         members[c.cluster].append(c)
     update_chunked(conn, t.claims, "cluster_id", [(c.id, c.cluster) for c in claims])
     insert_chunked(conn, t.claim_bands, placed.band_rows)
-    insert_chunked(conn, t.clusters, [_cluster_row(root, group) for root, group in members.items()])
+    by_id = {c.id: c for c in claims}
     internal = _internal(conn, None)
-    rows = _supports(members) + _denials(placed.opposed) + _carried(internal, {c.id: c for c in claims}, members)
+    rows = _supports(members) + _denials(placed.opposed) + _carried(internal, by_id, members)
     rows += _plugged(conn, members, relate)
     insert_chunked(conn, t.links, rows)
-    _mark_contradicted(conn, set(members))
+    ends = [x for row in rows if row["type"] == "contradicts" for x in (row["a"], row["b"])]
+    ends += [x for pair in internal for x in pair]
+    contradicted = {by_id[x].cluster for x in ends if x in by_id}
+    insert_chunked(conn, t.clusters, [_cluster_row(r, group, r in contradicted) for r, group in members.items()])
     return LinkStats(mode="full", linked=len(claims))
 
 
@@ -347,13 +350,8 @@ def _link_new(conn: Connection, relate) -> LinkStats:
 
     members: dict[int, list[_Claim]] = defaultdict(list)
     for chunk in chunks(sorted(touched)):
-        for c in _load(conn, t.claims.c.cluster_id.in_(chunk), words=False):
+        for c in _load(conn, t.claims.c.cluster_id.in_(chunk)):
             members[c.cluster].append(c)
-    gone = sorted(touched | {old for old, _root in merged})
-    for chunk in chunks(gone):
-        conn.execute(t.clusters.delete().where(t.clusters.c.id.in_(chunk)))
-    insert_chunked(conn, t.clusters, [_cluster_row(root, group) for root, group in members.items()])
-
     # links that depend on the membership of the touched clusters are made again
     for chunk in chunks(sorted(touched)):
         in_touched = sa.select(t.claims.c.id).where(t.claims.c.cluster_id.in_(chunk))
@@ -363,8 +361,15 @@ def _link_new(conn: Connection, relate) -> LinkStats:
     rows = _supports(members) + _denials(placed.opposed) + _carried(internal, by_id, members)
     rows += _plugged(conn, members, relate)
     insert_chunked(conn, t.links, rows)
-    ends = {x for row in rows if row["type"] == "contradicts" for x in (row["a"], row["b"])}
-    _mark_contradicted(conn, touched | _clusters_of(conn, ends))
+
+    contradicted = _contradicted(conn, by_id)
+    for chunk in chunks(sorted(touched | {old for old, _root in merged})):
+        conn.execute(t.clusters.delete().where(t.clusters.c.id.in_(chunk)))
+    insert_chunked(conn, t.clusters, [_cluster_row(r, group, r in contradicted) for r, group in members.items()])
+    # a cluster left as it was can gain a contradiction from a new article
+    ends = {x for row in rows if row["type"] == "contradicts" for x in (row["a"], row["b"])} - by_id.keys()
+    for chunk in chunks(sorted(_clusters_of(conn, ends))):
+        conn.execute(t.clusters.update().where(t.clusters.c.id.in_(chunk)).values(contradicted=True))
     return LinkStats(linked=len(new))
 
 
@@ -375,7 +380,7 @@ def _clusters_of(conn: Connection, claim_ids: set[int]) -> set[int]:
     return found - {None}
 
 
-def _cluster_row(root: int, group: list[_Claim]) -> dict:
+def _cluster_row(root: int, group: list[_Claim], contradicted: bool) -> dict:
     first = _first(group)
     return {
         "id": root,
@@ -386,24 +391,20 @@ def _cluster_row(root: int, group: list[_Claim]) -> dict:
         "articles": len({c.article for c in group}),
         "sources": len({c.source_key for c in group if c.source_key}),
         "independent": len({c.group for c in group}),
-        "contradicted": False,  # set by _mark_contradicted once the links are in
+        "contradicted": contradicted,
     }
 
 
-def _mark_contradicted(conn: Connection, roots: set[int]) -> None:
-    """A cluster is contradicted when one of its claims is an end of a
-    `contradicts` link or of a contradiction inside its own article."""
+def _contradicted(conn: Connection, by_id: dict[int, _Claim]) -> set[int]:
+    """The clusters among `by_id`'s whose claims are an end of a `contradicts`
+    link or of a contradiction inside their own article."""
     hit: set[int] = set()
-    for chunk in chunks(sorted(roots)):
-        in_chunk = sa.select(t.claims.c.id).where(t.claims.c.cluster_id.in_(chunk))
+    for chunk in chunks(sorted(by_id)):
         for table in (t.links, t.relations):
             for end in (table.c.a, table.c.b):
-                ends = sa.select(end).where(table.c.type == "contradicts", end.in_(in_chunk))
-                query = sa.select(t.claims.c.cluster_id).where(t.claims.c.id.in_(ends)).distinct()
-                hit.update(conn.execute(query).scalars())
-    for value, ids in ((False, roots - hit), (True, roots & hit)):
-        for chunk in chunks(sorted(ids)):
-            conn.execute(t.clusters.update().where(t.clusters.c.id.in_(chunk)).values(contradicted=value))
+                found = conn.execute(sa.select(end).where(table.c.type == "contradicts", end.in_(chunk)))
+                hit.update(by_id[x].cluster for x in found.scalars())
+    return hit
 
 
 # ------------------------------------------------------------------ links

@@ -29,8 +29,7 @@ _COLUMNS = (
 
 
 def _current():
-    current = sa.select(t.articles.c.id).where(t.articles.c.superseded_by.is_(None))
-    return t.entities.c.article_id.in_(current)
+    return t.entities.c.article_id.not_in(t.superseded_articles())
 
 
 def unify_entities(conn: Connection, full: bool) -> tuple[int, int]:

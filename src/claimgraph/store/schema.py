@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    select,
 )
 
 metadata = MetaData()
@@ -226,3 +227,9 @@ feeds = Table(
     Column("last_modified", Text),
     Column("polled_at", String(32)),
 )
+
+
+def superseded_articles():
+    """The ids of old versions of updated articles: a short list, so
+    `x NOT IN (...)` on it is cheaper than a join that filters for the rest."""
+    return select(articles.c.id).where(articles.c.superseded_by.is_not(None))

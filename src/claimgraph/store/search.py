@@ -160,8 +160,8 @@ def conditions(store: Store, q: Query) -> list:
     if "contradicted" in states:
         where.append(t.claims.c.cluster_id.in_(sa.select(t.clusters.c.id).where(t.clusters.c.contradicted.is_(True))))
     # an article updated at its URL keeps its old versions; they are found only when asked for
-    old = t.claims.c.article_id.in_(sa.select(t.articles.c.id).where(t.articles.c.superseded_by.is_not(None)))
-    where.append(old if "superseded" in states else sa.not_(old))
+    old = t.superseded_articles()
+    where.append(t.claims.c.article_id.in_(old) if "superseded" in states else t.claims.c.article_id.not_in(old))
     return where
 
 

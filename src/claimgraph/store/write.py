@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 import numpy as np
@@ -22,7 +22,7 @@ from claimgraph.ingest.identity import article_key
 from claimgraph.link import minhash
 from claimgraph.model import Analysis
 from claimgraph.store import schema as t
-from claimgraph.store.bulk import chunks
+from claimgraph.store.bulk import chunks, insert_rows
 
 Outcome = Literal["new", "near-duplicate", "updated", "duplicate"]
 
@@ -155,8 +155,8 @@ def _store_fresh(
     rows = [_article_row(records[i], sigs[i], now, article_ids[i], group_of[i]) for i in fresh]
     for i, row in zip(fresh, rows, strict=True):
         row["revision"] = replaces[i].revision + 1 if i in replaces else 1
-    _bulk(conn, t.articles, rows)
-    _bulk(
+    insert_rows(conn, t.articles, rows)
+    insert_rows(
         conn,
         t.analyses,
         [
@@ -169,7 +169,7 @@ def _store_fresh(
             for i in fresh
         ],
     )
-    _bulk(conn, t.minhash_bands, [{"band": b, "article_id": article_ids[i]} for i in fresh for b in bands[i]])
+    insert_rows(conn, t.minhash_bands, [{"band": b, "article_id": article_ids[i]} for i in fresh for b in bands[i]])
     _add_parts(conn, [(article_ids[i], records[i].analysis) for i in fresh])
     for i in fresh:
         outcome: Outcome = "updated" if i in replaces else "near-duplicate" if group_of[i] != article_ids[i] else "new"
@@ -271,23 +271,6 @@ def _allocate(conn: Connection, table: sa.Table, n: int) -> list[int]:
     return list(range(top + 1, top + 1 + n))
 
 
-def _bulk(conn: Connection, table: sa.Table, rows: list[dict]) -> None:
-    """A plain executemany through the driver: the Core per-row parameter
-    handling costs more than SQLite's own work at these volumes."""
-    if not rows:
-        return
-    cols = list(rows[0])
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    names = ", ".join(f'"{c}"' for c in cols)
-    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([mark] * len(cols))})'
-    values = [tuple(r[c] for c in cols) for r in rows]
-    if conn.dialect.name == "sqlite":
-        # dates as ISO text, the form SQLAlchemy's SQLite Date type reads (and
-        # without the sqlite3 default adapter that Python 3.12 deprecates)
-        values = [tuple(v.isoformat() if isinstance(v, date) else v for v in row) for row in values]
-    conn.exec_driver_sql(sql, values)
-
-
 def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
     """Entities, claims, events and relations of newly stored articles."""
     entity_rows, entity_owner = [], []
@@ -311,7 +294,7 @@ def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
     entity_ids = _allocate(conn, t.entities, len(entity_rows))
     for eid, row in zip(entity_ids, entity_rows, strict=True):
         row["id"] = eid
-    _bulk(conn, t.entities, entity_rows)
+    insert_rows(conn, t.entities, entity_rows)
     ent_id: dict[tuple[int, str], int] = {}
     key_rows = []
     for eid, (aid, e) in zip(entity_ids, entity_owner, strict=True):
@@ -319,7 +302,7 @@ def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
         for key in sorted({e.key, *(name_key(n) for n in (e.name, *e.aliases))} - {""}):
             key_rows.append({"entity_id": eid, "key": key})
     if key_rows:
-        _bulk(conn, t.entity_keys, key_rows)
+        insert_rows(conn, t.entity_keys, key_rows)
 
     claim_rows, claim_owner = [], []
     for aid, a in items:
@@ -346,7 +329,7 @@ def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
     claim_ids = _allocate(conn, t.claims, len(claim_rows))
     for cid, row in zip(claim_ids, claim_rows, strict=True):
         row["id"] = cid
-    _bulk(conn, t.claims, claim_rows)
+    insert_rows(conn, t.claims, claim_rows)
     cl_id: dict[tuple[int, str], int] = {}
     mention_rows = []
     for cid, (aid, a, c) in zip(claim_ids, claim_owner, strict=True):
@@ -363,7 +346,7 @@ def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
                     }
                 )
     if mention_rows:
-        _bulk(conn, t.claim_entities, mention_rows)
+        insert_rows(conn, t.claim_entities, mention_rows)
 
     event_rows, relation_rows = [], []
     for aid, a in items:
@@ -399,9 +382,9 @@ def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
                     }
                 )
     if event_rows:
-        _bulk(conn, t.events, event_rows)
+        insert_rows(conn, t.events, event_rows)
     if relation_rows:
-        _bulk(conn, t.relations, relation_rows)
+        insert_rows(conn, t.relations, relation_rows)
 
 
 def _source_key(a: Analysis, entity_id: str | None, text: str) -> str:
