@@ -262,3 +262,18 @@ def test_an_updated_article_leaves_its_old_version_out_of_clusters_and_searches(
     assert [r["content"] for r in ledger.search("drones", store)] == [corrected, STRIKE]
     old = ledger.search("drones is:superseded", store)
     assert [(r["content"], r["cluster_id"]) for r in old] == [(STRIKE, None)]
+
+
+def test_the_analysis_stages_relations_link_claims_across_articles(store, analyzer):
+    from claimgraph.ingest.articles import Article
+
+    texts = {
+        "https://a.example/1": "Russian officials claim Bashar al-Assad resigned.",
+        "https://b.example/1": "Russian officials claim that Bashar al-Assad fled Damascus.",
+    }
+    add(store, *(analyzer.analyze(Article(text=text, url=url)) for url, text in texts.items()))
+    relink(store, full=False)
+    found = [(x.type, x.reason) for x in links(store) if x.by == "relations"]
+    assert [kind for kind, _reason in found] == ["contradicts"]
+    assert "resigned" in found[0][1] and "fled" in found[0][1]
+    assert [row.contradicted for row in clusters(store)] == [True]

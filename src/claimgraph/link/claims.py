@@ -20,11 +20,14 @@ A denial of what another article's source asserts is not the same claim: it
 is kept in its own cluster and linked to the other as `contradicts`.
 
 Relations between claims of different articles also come from relation
-functions passed in (`relate=`) or registered (`register`), with the
-signature `(a: Analysis, b: Analysis) -> iterable of objects with .a, .b
-(claim ids in a and b), .type and .reason` (the model's `Relation` fits).
-They run on the pairs of articles that share a cluster (its first article
-and each other one); incremental linking runs them on the changed clusters.
+functions: the analysis stage's own (`relations`, registered by default),
+any passed in (`relate=`) or registered (`register`), with the signature
+`(a: Analysis, b: Analysis) -> iterable of objects with .a, .b (claim ids in
+a and b), .type and .reason` (the model's `Relation` fits). They run on the
+pairs of articles that share a cluster (its earliest-stored article and each
+other one). Incremental linking runs them on the pairs a new article makes
+and on every pair of a merged cluster; a pair related before a merge keeps
+its links until the next full link.
 """
 
 from __future__ import annotations
@@ -61,7 +64,32 @@ _STOP_WORDS = (
 _STOP = frozenset(_STOP_WORDS.split())
 
 Relate = Callable[[Any, Any], Iterable[Any]]
-RELATORS: dict[str, Relate] = {}
+
+
+@dataclass(frozen=True)
+class _CrossRelation:
+    type: str
+    a: str
+    b: str
+    reason: str
+    reverse: bool  # .a is a claim of the second article, .b of the first
+
+
+def relations(a: Any, b: Any) -> list[_CrossRelation]:
+    """The analysis stage's relations between two articles' claims
+    (`claimgraph.analyse.relations.relate`: same event, incompatible fates,
+    conflicting numbers, denials...), each with its reason."""
+    from claimgraph.analyse.relations import relate
+
+    out = []
+    for rel in relate(a.model_copy(update={"id": "a"}), b.model_copy(update={"id": "b"})):
+        (side_a, claim_a), (side_b, claim_b) = rel.a.split(":", 1), rel.b.split(":", 1)
+        if side_a != side_b:
+            out.append(_CrossRelation(rel.type, claim_a, claim_b, rel.reason, reverse=side_a == "b"))
+    return out
+
+
+RELATORS: dict[str, Relate] = {"relations": relations}  # run on every link; `register` adds more
 
 
 def register(name: str) -> Callable[[Relate], Relate]:
@@ -317,7 +345,7 @@ def _link_all(conn: Connection, relate) -> LinkStats:
     by_id = {c.id: c for c in claims}
     internal = _internal(conn, None)
     rows = _supports(members) + _denials(placed.opposed) + _carried(internal, by_id, members)
-    rows += _plugged(conn, members, relate)
+    rows += _plugged(conn, _pairs(members), relate)
     insert_chunked(conn, t.links, rows)
     ends = [x for row in rows if row["type"] == "contradicts" for x in (row["a"], row["b"])]
     ends += [x for pair in internal for x in pair]
@@ -359,7 +387,11 @@ def _link_new(conn: Connection, relate) -> LinkStats:
     by_id = {c.id: c for group in members.values() for c in group}
     internal = _internal(conn, sorted(touched))
     rows = _supports(members) + _denials(placed.opposed) + _carried(internal, by_id, members)
-    rows += _plugged(conn, members, relate)
+    # relation functions see the pairs a new article makes, and every pair of a merged cluster
+    fused = {root for _old, root in merged}
+    pairs = _pairs({r: g for r, g in members.items() if r in fused})
+    pairs |= _pairs({r: g for r, g in members.items() if r not in fused}, only={c.article for c in new})
+    rows += _plugged(conn, pairs, relate)
     insert_chunked(conn, t.links, rows)
 
     contradicted = _contradicted(conn, by_id)
@@ -487,9 +519,20 @@ def _carried(internal, by_id: dict[int, _Claim], members: dict[int, list[_Claim]
     return rows
 
 
-def _plugged(conn: Connection, members: dict[int, list[_Claim]], relate) -> list[dict]:
-    """Run relation functions on article pairs that share a cluster; pairs
-    already related are related again, not twice."""
+def _pairs(members: dict[int, list[_Claim]], only: set[int] | None = None) -> set[tuple[int, int]]:
+    """Article pairs to relate: each cluster's earliest-stored article with each
+    other article in it (with `only`, just the pairs that involve those articles)."""
+    pairs = set()
+    for group in members.values():
+        articles = sorted({c.article for c in group})
+        pairs.update((articles[0], y) for y in articles[1:] if only is None or articles[0] in only or y in only)
+    return pairs
+
+
+def _plugged(conn: Connection, pairs: set[tuple[int, int]], relate) -> list[dict]:
+    """Run relation functions on article pairs; pairs already related are
+    related again, not twice. A relation's .a is a claim of the pair's first
+    article and .b of its second, or the other way round when it says .reverse."""
     functions = list(RELATORS.values())
     if callable(relate):
         functions.append(relate)
@@ -499,10 +542,6 @@ def _plugged(conn: Connection, members: dict[int, list[_Claim]], relate) -> list
         return []
     from claimgraph.model import Analysis
 
-    pairs = set()
-    for group in members.values():
-        articles = sorted({c.article for c in group})
-        pairs.update((articles[0], other) for other in articles[1:])
     if not pairs:
         return []
     names = [getattr(fn, "__name__", "relate") for fn in functions]
@@ -531,7 +570,8 @@ def _plugged(conn: Connection, members: dict[int, list[_Claim]], relate) -> list
     for fn, name in zip(functions, names, strict=True):
         for x, y in sorted(pairs):
             for rel in fn(docs[x], docs[y]) or ():
-                a, b = ids.get((x, rel.a)), ids.get((y, rel.b))
+                first, second = (y, x) if getattr(rel, "reverse", False) else (x, y)
+                a, b = ids.get((first, rel.a)), ids.get((second, rel.b))
                 if a is not None and b is not None:
                     rows.append({"type": rel.type, "a": a, "b": b, "reason": rel.reason, "by": name})
     return rows
