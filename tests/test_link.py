@@ -144,7 +144,9 @@ def test_a_plugged_relation_function_sees_both_analyses(store):
     add(
         store,
         report("Officials", STRIKE, "https://a.example", "2024-12-08"),
-        report("Officials", STRIKE, "https://b.example", "2024-12-09", "More to follow."),
+        # its own reporting, not a syndicated copy (copies are not related to their original)
+        report("Officials", STRIKE, "https://b.example", "2024-12-09", WIRE),
+        report("Officials", STRIKE, "https://copy.example", "2024-12-09", "More to follow."),
     )
     relink(store, relate=same_place)
     assert calls == [("https://a.example", "https://b.example")]

@@ -141,14 +141,8 @@ class _Claim:
     denied: bool
     published: date | None
     cluster: int | None
-    _words: frozenset[str] | None = None
+    words: frozenset[str] = frozenset()
     _keys: tuple[list[int], int | None] | None = None
-
-    @property
-    def words(self) -> frozenset[str]:
-        if self._words is None:  # computed on first use: most stored claims are never compared
-            self._words = content_words(self.content)
-        return self._words
 
     def bucket_keys(self) -> tuple[list[int], int | None]:
         """Its MinHash band keys and its source's bucket key."""
@@ -212,7 +206,7 @@ def _needs_full(conn: Connection) -> bool:
     return stale is not None  # an old version's claims must leave their clusters
 
 
-def _load(conn: Connection, where) -> list[_Claim]:
+def _load(conn: Connection, where, words: bool = True) -> list[_Claim]:
     rows = conn.execute(
         sa.select(
             t.claims.c.id,
@@ -228,7 +222,11 @@ def _load(conn: Connection, where) -> list[_Claim]:
         .where(where, _current())
         .order_by(t.claims.c.id)
     ).all()
-    return [_Claim(r[0], r[1], r[2], r[3], r[4], r[5] == "denied", r[6], r[7]) for r in rows]
+    claims = [_Claim(r[0], r[1], r[2], r[3], r[4], r[5] == "denied", r[6], r[7]) for r in rows]
+    if words:
+        for c in claims:
+            c.words = content_words(c.content)
+    return claims
 
 
 # ------------------------------------------------------------------ clustering
@@ -378,7 +376,7 @@ def _link_new(conn: Connection, relate) -> LinkStats:
 
     members: dict[int, list[_Claim]] = defaultdict(list)
     for chunk in chunks(sorted(touched)):
-        for c in _load(conn, t.claims.c.cluster_id.in_(chunk)):
+        for c in _load(conn, t.claims.c.cluster_id.in_(chunk), words=False):
             members[c.cluster].append(c)
     # links that depend on the membership of the touched clusters are made again
     for chunk in chunks(sorted(touched)):
@@ -524,8 +522,15 @@ def _pairs(members: dict[int, list[_Claim]], only: set[int] | None = None) -> se
     other article in it (with `only`, just the pairs that involve those articles)."""
     pairs = set()
     for group in members.values():
-        articles = sorted({c.article for c in group})
-        pairs.update((articles[0], y) for y in articles[1:] if only is None or articles[0] in only or y in only)
+        syndication = {c.article: c.group for c in group}
+        articles = sorted(syndication)
+        first = articles[0]
+        pairs.update(
+            (first, y)
+            for y in articles[1:]
+            # a syndicated copy of the first says what it says: nothing to relate
+            if syndication[y] != syndication[first] and (only is None or first in only or y in only)
+        )
     return pairs
 
 
