@@ -141,7 +141,7 @@ class _Claim:
     denied: bool
     published: date | None
     cluster: int | None
-    words: frozenset[str] = frozenset()
+    words: frozenset[str] | None = None  # None until needed: most stored claims in a bucket are never compared
     _keys: tuple[list[int], int | None] | None = None
 
     def bucket_keys(self) -> tuple[list[int], int | None]:
@@ -279,6 +279,8 @@ def _place(claims: list[_Claim], buckets: _Buckets, uf: UnionFind) -> _Placed:
             same_polarity = c.denied == other.denied
             if same_polarity and uf.find(other.id) in joined:
                 continue
+            if other.words is None:
+                other.words = content_words(other.content)
             sim = _jaccard(c.words, other.words)
             same_source = c.source_key is not None and c.source_key == other.source_key
             if sim < SAME_CONTENT and not (same_source and sim >= SAME_SOURCE):
@@ -317,7 +319,7 @@ def _tails(conn: Connection, new: list[_Claim]) -> tuple[_Buckets, list[_Claim]]
     ids = sorted({cid for _band, cid in tail})
     stored: dict[int, _Claim] = {}
     for chunk in chunks(ids):
-        stored.update((c.id, c) for c in _load(conn, t.claims.c.id.in_(chunk)))
+        stored.update((c.id, c) for c in _load(conn, t.claims.c.id.in_(chunk), words=False))
     buckets = _Buckets()
     for band, cid in sorted(tail, key=lambda row: row[1]):
         if cid in stored:
@@ -565,11 +567,11 @@ def _plugged(conn: Connection, pairs: set[tuple[int, int]], relate) -> list[dict
     for chunk in chunks(needed):
         for aid, js in conn.execute(
             sa.select(t.analyses.c.article_id, t.analyses.c.json).where(t.analyses.c.article_id.in_(chunk))
-        ):
+        ).all():
             docs[aid] = Analysis.model_validate_json(js)
         for cid, aid, local in conn.execute(
             sa.select(t.claims.c.id, t.claims.c.article_id, t.claims.c.local_id).where(t.claims.c.article_id.in_(chunk))
-        ):
+        ).all():
             ids[(aid, local)] = cid
     rows = []
     for fn, name in zip(functions, names, strict=True):

@@ -9,14 +9,14 @@ run gives.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from claimgraph.link.unionfind import UnionFind
 from claimgraph.store import schema as t
-from claimgraph.store.bulk import chunks, insert_chunked, update_chunked
+from claimgraph.store.bulk import chunks, insert_rows, update_chunked
 
 _COLUMNS = (
     t.entities.c.id,
@@ -54,7 +54,7 @@ def _place(conn: Connection, new: list) -> None:
             sa.select(t.entity_keys.c.entity_id, t.entity_keys.c.key)
             .where(t.entity_keys.c.entity_id.in_(chunk))
             .order_by(t.entity_keys.c.entity_id, t.entity_keys.c.key)
-        ):
+        ).all():
             keys_of[eid].append(key)
 
     # the stored xentity behind each key, so that new entities join it
@@ -65,7 +65,7 @@ def _place(conn: Connection, new: list) -> None:
             sa.select(t.entities.c.gazetteer_id, t.entities.c.xentity_id)
             .where(t.entities.c.gazetteer_id.in_(chunk), t.entities.c.xentity_id.is_not(None))
             .distinct()
-        ):
+        ).all():
             first_by["geo:" + gaz] = min(xid, first_by.get("geo:" + gaz, xid))
     keys = sorted({k for ks in keys_of.values() for k in ks})
     for chunk in chunks(keys):
@@ -74,7 +74,7 @@ def _place(conn: Connection, new: list) -> None:
             .join(t.entities, t.entities.c.id == t.entity_keys.c.entity_id)
             .where(t.entity_keys.c.key.in_(chunk), t.entities.c.xentity_id.is_not(None))
             .distinct()
-        ):
+        ).all():
             first_by["key:" + key] = min(xid, first_by.get("key:" + key, xid))
     stored_roots = set(first_by.values())
 
@@ -98,26 +98,43 @@ def _place(conn: Connection, new: list) -> None:
     update_chunked(conn, t.entities, "xentity_id", [(eid, uf.find(eid)) for eid in new_ids])
     for chunk in chunks(sorted(touched | {old for old, _root in merged})):
         conn.execute(t.xentities.delete().where(t.xentities.c.id.in_(chunk)))
-    groups: dict[int, list] = defaultdict(list)
     for chunk in chunks(sorted(touched)):
-        for row in conn.execute(
-            sa.select(*_COLUMNS, t.entities.c.xentity_id)
-            .where(t.entities.c.xentity_id.in_(chunk))
-            .order_by(t.entities.c.id)
-        ):
-            groups[row[6]].append(row)
-    insert_chunked(conn, t.xentities, [_xentity_row(root, rows) for root, rows in groups.items()])
+        insert_rows(conn, t.xentities, _xentity_rows(conn, chunk))
 
 
-def _xentity_row(root: int, rows: list) -> dict:
-    """The most used name and type (earliest first on a tie), the first gazetteer id."""
-    rows = sorted(rows, key=lambda r: r[0])
-    name = Counter(r[1] for r in rows).most_common(1)[0][0]
-    return {
-        "id": root,
-        "name": name,
-        "type": Counter(r[2] for r in rows).most_common(1)[0][0],
-        "key": next(r[3] for r in rows if r[1] == name),
-        "gazetteer_id": next((r[4] for r in rows if r[4]), None),
-        "articles": len({r[5] for r in rows}),
-    }
+def _xentity_rows(conn: Connection, roots) -> list[dict]:
+    """The rows of these xentities, aggregated in the database (a well-known
+    place has thousands of entities): the most used name and type (the
+    earliest on a tie), the key of that name's first entity, the first
+    gazetteer id, and how many articles."""
+    e = t.entities.c
+    where = e.xentity_id.in_(roots)
+
+    def most_used(column) -> dict[int, tuple]:
+        best: dict[int, tuple] = {}
+        query = sa.select(e.xentity_id, column, sa.func.count(), sa.func.min(e.id)).where(where)
+        for xid, value, n, first in conn.execute(query.group_by(e.xentity_id, column)).all():
+            if xid not in best or (n, -first) > (best[xid][1], -best[xid][2]):
+                best[xid] = (value, n, first)
+        return best
+
+    names, types = most_used(e.name), most_used(e.type)
+    first_ids = [first for _name, _n, first in names.values()]
+    keys = dict(conn.execute(sa.select(e.id, e.key).where(e.id.in_(first_ids))).all())
+    gazetteer: dict[int, tuple[int, str]] = {}
+    query = sa.select(e.xentity_id, e.gazetteer_id, sa.func.min(e.id)).where(where, e.gazetteer_id.is_not(None))
+    for xid, gaz, first in conn.execute(query.group_by(e.xentity_id, e.gazetteer_id)).all():
+        gazetteer[xid] = min(gazetteer.get(xid, (first, gaz)), (first, gaz))
+    query = sa.select(e.xentity_id, sa.func.count(sa.distinct(e.article_id))).where(where).group_by(e.xentity_id)
+    articles = dict(conn.execute(query).all())
+    return [
+        {
+            "id": xid,
+            "name": name,
+            "type": types[xid][0],
+            "key": keys[first],
+            "gazetteer_id": gazetteer[xid][1] if xid in gazetteer else None,
+            "articles": articles[xid],
+        }
+        for xid, (name, _n, first) in sorted(names.items())
+    ]
