@@ -67,7 +67,7 @@ def ingest(
         summary = run(store, inputs, options, settings, jobs, batch, on_item, analyzer, on_progress)
         _settle_feeds(options, summary)
         if link and summary.stored:
-            _link_new(store)
+            _link_after_ingest(store)
     return summary
 
 
@@ -128,12 +128,12 @@ def watch(
             summary = run(store, inputs, options, settings, 1, batch, None, analyzer)
             _settle_feeds(options, summary)
             if link and summary.stored:
-                _link_new(store)
+                _link_after_ingest(store)
             n += 1
             yield summary
 
 
-def _link_new(store: Store) -> None:
+def _link_after_ingest(store: Store) -> None:
     # `ingest(link=...)` shadows `link` in its body, hence this name
     from claimgraph.link.claims import link as run
 
