@@ -26,6 +26,13 @@ def insert_rows(conn: Connection, table: sa.Table, rows: list[dict]) -> None:
     names = ", ".join(f'"{c}"' for c in cols)
     sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([_mark(conn)] * len(cols))})'
     values = [tuple(r[c] for c in cols) for r in rows]
+    if conn.dialect.name == "postgresql":
+        # COPY: several times faster than an executemany of single-row inserts
+        cursor = conn.connection.driver_connection.cursor()
+        with cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+            for row in values:
+                copy.write_row(row)
+        return
     if conn.dialect.name == "sqlite":
         # dates as ISO text, the form SQLAlchemy's SQLite Date type reads (and
         # without the sqlite3 default adapter that Python 3.12 deprecates)
@@ -42,6 +49,16 @@ def update_chunked(
     conn: Connection, table: sa.Table, column: str, pairs: list[tuple[int, int]], size: int = 20_000
 ) -> None:
     """Set `column` to v on the row with id i, for each (i, v)."""
+    if conn.dialect.name == "postgresql":
+        # one statement joining a VALUES list per chunk, not one round trip per row
+        for chunk in chunks(pairs, IN_CHUNK):
+            values = ", ".join(["(%s::bigint, %s::bigint)"] * len(chunk))
+            conn.exec_driver_sql(
+                f'UPDATE "{table.name}" AS t SET "{column}" = v.value FROM (VALUES {values}) AS v(id, value) '
+                "WHERE t.id = v.id",
+                tuple(x for pair in chunk for x in pair),
+            )
+        return
     mark = _mark(conn)
     sql = f'UPDATE "{table.name}" SET "{column}" = {mark} WHERE id = {mark}'
     for chunk in chunks(pairs, size):
