@@ -47,7 +47,7 @@ from claimgraph.link.entities import unify_entities
 from claimgraph.link.unionfind import UnionFind
 from claimgraph.store import Store
 from claimgraph.store import schema as t
-from claimgraph.store.bulk import chunks, insert_chunked, update_chunked
+from claimgraph.store.bulk import chunks, insert_chunked, reassign, update_chunked
 from claimgraph.store.write import lock_writer
 
 SAME_CONTENT = 0.6
@@ -366,13 +366,8 @@ def _link_new(conn: Connection, relate) -> LinkStats:
     old_roots = {c.cluster for c in stored}
     merged = [(old, uf.find(old)) for old in sorted(old_roots) if uf.find(old) != old]
     touched = {uf.find(c.id) for c in new}
-    if merged:  # a new claim joined two clusters: the later one's claims move to the earlier root
-        conn.execute(
-            t.claims.update()
-            .where(t.claims.c.cluster_id == sa.bindparam("_old"))
-            .values(cluster_id=sa.bindparam("_new")),
-            [{"_old": old, "_new": root} for old, root in merged],
-        )
+    # a new claim that joined two clusters moves the later one's claims to the earlier root
+    reassign(conn, t.claims, "cluster_id", merged)
     update_chunked(conn, t.claims, "cluster_id", [(c.id, uf.find(c.id)) for c in new])
     insert_chunked(conn, t.claim_bands, placed.band_rows)
 
@@ -380,8 +375,7 @@ def _link_new(conn: Connection, relate) -> LinkStats:
     for chunk in chunks(sorted(touched)):
         for c in _load(conn, t.claims.c.cluster_id.in_(chunk), words=False):
             members[c.cluster].append(c)
-    # links that depend on the membership of the touched clusters are made again
-    for chunk in chunks(sorted(touched)):
+        # links that depend on the membership of the touched clusters are made again
         in_touched = sa.select(t.claims.c.id).where(t.claims.c.cluster_id.in_(chunk))
         conn.execute(t.links.delete().where(t.links.c.by.in_(("same-claim", "carried")), t.links.c.b.in_(in_touched)))
     by_id = {c.id: c for group in members.values() for c in group}

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from claimgraph.link.unionfind import UnionFind
 from claimgraph.store import schema as t
-from claimgraph.store.bulk import chunks, insert_rows, update_chunked
+from claimgraph.store.bulk import chunks, insert_rows, reassign, update_chunked
 
 _COLUMNS = (
     t.entities.c.id,
@@ -88,13 +88,7 @@ def _place(conn: Connection, new: list) -> None:
 
     merged = [(old, uf.find(old)) for old in sorted(stored_roots) if uf.find(old) != old]
     touched = {uf.find(eid) for eid in new_ids}
-    if merged:
-        conn.execute(
-            t.entities.update()
-            .where(t.entities.c.xentity_id == sa.bindparam("_old"))
-            .values(xentity_id=sa.bindparam("_new")),
-            [{"_old": old, "_new": root} for old, root in merged],
-        )
+    reassign(conn, t.entities, "xentity_id", merged)
     update_chunked(conn, t.entities, "xentity_id", [(eid, uf.find(eid)) for eid in new_ids])
     for chunk in chunks(sorted(touched | {old for old, _root in merged})):
         conn.execute(t.xentities.delete().where(t.xentities.c.id.in_(chunk)))

@@ -65,5 +65,13 @@ def update_chunked(
         conn.exec_driver_sql(sql, [(v, i) for i, v in chunk])
 
 
+def reassign(conn: Connection, table: sa.Table, column: str, moves: list[tuple[int, int]]) -> None:
+    """Rows whose `column` is old get new, for each (old, new): groups merged into one."""
+    if moves:
+        col = table.c[column]
+        stmt = table.update().where(col == sa.bindparam("_old")).values({column: sa.bindparam("_new")})
+        conn.execute(stmt, [{"_old": old, "_new": new} for old, new in moves])
+
+
 def _mark(conn: Connection) -> str:
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"

@@ -73,7 +73,7 @@ class _Current:
     group_id: int
 
 
-def _current(conn: Connection, keys: Sequence[str]) -> dict[str, _Current]:
+def _stored_versions(conn: Connection, keys: Sequence[str]) -> dict[str, _Current]:
     found: dict[str, _Current] = {}
     columns = (t.articles.c.key, t.articles.c.id, t.articles.c.revision, t.articles.c.group_id)
     for chunk in chunks(sorted(set(keys))):
@@ -92,7 +92,7 @@ def add_records(conn: Connection, records: Sequence[Record]) -> list[Stored]:
     now = datetime.now(UTC).isoformat(timespec="seconds")
     lock_writer(conn)
     seen = known(conn, [r.content_hash for r in records])
-    current = _current(conn, [r.key for r in records])
+    current = _stored_versions(conn, [r.key for r in records])
     results: list[Stored | None] = [None] * len(records)
     fresh: list[int] = []
     later: list[int] = []  # a second version of a key within this batch: stored after the first
