@@ -18,7 +18,10 @@ import sys
 from pathlib import Path
 
 from claimgraph.analyse import Analyzer
-from claimgraph.ingest.articles import Article, BadItem, read_jsonl
+
+# Characters that str.splitlines() treats as line ends: JSON allows them raw
+from claimgraph.ingest.articles import read_jsonl
+from claimgraph.model import Article, BadItem
 
 # Characters that str.splitlines() treats as line ends: JSON allows them raw
 # inside strings, but a reader that splits on them would cut the line.

@@ -52,7 +52,7 @@ def load_probe() -> dict:
 
 def stage_share(corpus: Path, docs: int, runs: int) -> dict:
     from claimgraph.analyse import STAGES, Analyzer
-    from claimgraph.ingest.articles import Article
+    from claimgraph.model import Article
 
     texts = [json.loads(p.read_text(encoding="utf-8"))["text"] for p in sorted(corpus.glob("*.json"))[:docs]]
     timings: dict[str, float] = {}

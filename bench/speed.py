@@ -52,7 +52,8 @@ from claimgraph.analyse.batch import CHUNK, analyze_items  # noqa: E402
 from claimgraph.analyse.document import Document  # noqa: E402
 from claimgraph.analyse.nlp import parse_many  # noqa: E402
 from claimgraph.config import Settings  # noqa: E402
-from claimgraph.ingest.articles import Article, parse_date  # noqa: E402
+from claimgraph.ingest.articles import parse_date  # noqa: E402
+from claimgraph.model import Article  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = ROOT.parent / "shared"

@@ -267,7 +267,7 @@ def test_an_updated_article_leaves_its_old_version_out_of_clusters_and_searches(
 
 
 def test_the_analysis_stages_relations_link_claims_across_articles(store, analyzer):
-    from claimgraph.ingest.articles import Article
+    from claimgraph.model import Article
 
     texts = {
         "https://a.example/1": "Russian officials claim Bashar al-Assad resigned.",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import random
 
-from claimgraph.ingest.identity import article_key, canonical_url
-from claimgraph.link import minhash
+from claimgraph.text import minhash
+from claimgraph.text.identity import article_key, canonical_url
 
 
 def test_the_estimate_is_close_to_the_true_similarity():

@@ -14,8 +14,8 @@ import pytest
 
 from claimgraph import Analyzer, Article
 from claimgraph.analyse.places import gazetteer
-from claimgraph.analyse.translit import name_key
 from claimgraph.model import Analysis, Entity
+from claimgraph.text.translit import name_key
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

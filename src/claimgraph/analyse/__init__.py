@@ -27,8 +27,8 @@ from claimgraph.analyse.document import Document
 from claimgraph.analyse.nlp import parse_many
 from claimgraph.analyse.resources import Resources
 from claimgraph.config import Settings
-from claimgraph.ingest.articles import Article, check_text, parse_date
-from claimgraph.model import Analysis
+from claimgraph.ingest.articles import check_text, parse_date
+from claimgraph.model import Analysis, Article
 
 Stage = Callable[[Document], None]
 

@@ -31,9 +31,9 @@ from spacy.tokens import Token
 from claimgraph.analyse.document import Document
 from claimgraph.analyse.entities import index_tokens
 from claimgraph.analyse.structure import index_at
-from claimgraph.analyse.translit import plain
 from claimgraph.lexicons import Cue, Lexicons
 from claimgraph.model import Claim, Entity, Mention, Source
+from claimgraph.text.translit import plain
 
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 # Participles and coordinated verbs share the subject of the verb they hang on:

@@ -16,7 +16,8 @@ from itertools import islice
 from claimgraph.analyse import Analyzer
 from claimgraph.config import Settings
 from claimgraph.errors import ClaimgraphError, InputError
-from claimgraph.ingest.articles import Article, BadItem, check_text
+from claimgraph.ingest.articles import check_text
+from claimgraph.model import Article, BadItem
 
 CHUNK = 8  # articles per task sent to a worker process
 

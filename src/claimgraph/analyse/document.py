@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from claimgraph.ingest.articles import Article
 from claimgraph.model import (
     Analysis,
+    Article,
     Claim,
     Entity,
     Event,

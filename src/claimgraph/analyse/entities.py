@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from claimgraph.analyse.document import Document
-from claimgraph.analyse.translit import name_key, plain
 from claimgraph.lexicons import load_lexicons
 from claimgraph.model import Entity, Mention
+from claimgraph.text.translit import name_key, plain
 
 KEEP_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "LAW"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})

@@ -37,9 +37,9 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from claimgraph.analyse.document import Document
-from claimgraph.analyse.translit import plain
 from claimgraph.lexicons import load_table
 from claimgraph.model import Claim, Entity, Event, Mention
+from claimgraph.text.translit import plain
 
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 AGENT_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})

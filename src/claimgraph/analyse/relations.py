@@ -34,8 +34,8 @@ from typing import Protocol
 
 from claimgraph.analyse.document import Document
 from claimgraph.analyse.events import load_event_lexicon, trigger_entry, trigger_lemma
-from claimgraph.analyse.translit import plain
 from claimgraph.model import Analysis, Claim, Entity, Event, Relation, Span
+from claimgraph.text.translit import plain
 
 WINDOW = 40  # earlier claims per shared entity compared inside one article
 ELABORATE_SENTENCES = 3  # how far apart two claims of one source may be to elaborate

@@ -1,36 +1,16 @@
-"""Articles and the readers that make them: files, standard input, JSON Lines."""
+"""The readers that make articles: files, standard input, JSON Lines."""
 
 from __future__ import annotations
 
 import json
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from claimgraph.errors import InputError, UsageError
 from claimgraph.ingest.decode import decode_bytes, looks_binary
-
-
-@dataclass(frozen=True)
-class Article:
-    """One article to analyse: its text plus what is known about it."""
-
-    text: str
-    id: str | None = None
-    published: date | None = None
-    title: str | None = None
-    url: str | None = None
-    publisher: str | None = None
-
-
-@dataclass(frozen=True)
-class BadItem:
-    """An input that could not become an article; the batch goes on without it."""
-
-    where: str
-    error: str
+from claimgraph.model import Article, BadItem
 
 
 def parse_date(value: str | date | None, where: str = "--published") -> date | None:

@@ -1,5 +1,6 @@
 """RSS and Atom feeds with feedparser: each entry becomes an article, from
-the entry's own full text when it carries one, else from its link."""
+the entry's own full text when it carries one, else from its link (an
+item to follow, which `sources` fetches)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from claimgraph.ingest.articles import Article
-from claimgraph.ingest.sources import Doc, Options
+from claimgraph.ingest.items import Item, Options
+from claimgraph.model import Article
 
 FULL_TEXT_WORDS = 80  # an entry with fewer words is a teaser: fetch the page
 _TAG = re.compile(r"<[^>]+>")
 
 
-def from_feed_bytes(data: bytes, where: str, options: Options) -> Iterator[Doc]:
+def from_feed_bytes(data: bytes, where: str, options: Options) -> Iterator[Item]:
     import feedparser
 
     feed = feedparser.parse(data)
@@ -22,7 +23,7 @@ def from_feed_bytes(data: bytes, where: str, options: Options) -> Iterator[Doc]:
     # a slightly broken feed (bozo) that still has entries is read; one with none is a failure
     if feed.bozo and not usable:
         reason = getattr(feed.get("bozo_exception"), "getMessage", lambda: str(feed.get("bozo_exception")))()
-        yield Doc(where, error=f"{where}: not a readable feed ({reason})")
+        yield Item(where, error=f"{where}: not a readable feed ({reason})")
         return
     publisher = feed.feed.get("title")
     for n, entry in enumerate(usable, start=1):
@@ -30,7 +31,7 @@ def from_feed_bytes(data: bytes, where: str, options: Options) -> Iterator[Doc]:
         origin = link or f"{where}#entry{n}"
         text = _entry_text(entry)
         if len(text.split()) >= FULL_TEXT_WORDS:
-            yield Doc(
+            yield Item(
                 origin,
                 article=Article(
                     text=text,
@@ -45,16 +46,9 @@ def from_feed_bytes(data: bytes, where: str, options: Options) -> Iterator[Doc]:
         elif link and link.startswith(("http://", "https://")):
             if options.is_known is not None and options.is_known(link):
                 continue  # stored on an earlier poll: no need to fetch it again
-            from claimgraph.ingest.web import from_url
-
-            for doc in from_url(link, options):
-                if doc.article is not None and doc.article.published is None and _date(entry):
-                    from dataclasses import replace
-
-                    doc.article = replace(doc.article, published=_date(entry))
-                yield doc
+            yield Item(link, follow=link, published=_date(entry))
         else:
-            yield Doc(origin, error=f"{origin}: feed entry has neither full text nor a link")
+            yield Item(origin, error=f"{origin}: feed entry has neither full text nor a link")
 
 
 def _entry_text(entry) -> str:

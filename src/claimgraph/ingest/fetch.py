@@ -25,10 +25,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from claimgraph import __version__
+from claimgraph.config import VERSION
 from claimgraph.errors import InputError
 
-USER_AGENT = f"claimgraph/{__version__} (+https://github.com/claimgraph; news claim ledger)"
+USER_AGENT = f"claimgraph/{VERSION} (+https://github.com/claimgraph; news claim ledger)"
 MAX_BYTES = 10 * 1024 * 1024
 TIMEOUT = 15.0
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from claimgraph.errors import InputError
-from claimgraph.ingest.articles import Article, parse_date
+from claimgraph.ingest.articles import parse_date
 from claimgraph.ingest.decode import decode_bytes
+from claimgraph.model import Article
 
 MIN_WORDS = 5
 _WORDS = re.compile(r"\w{2,}")

@@ -9,14 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from claimgraph.errors import ClaimgraphError
-from claimgraph.ingest.sources import Doc, Options
+from claimgraph.ingest.html import from_html
+from claimgraph.ingest.items import Item, Options, with_defaults
 
 
-def from_warc(path: Path, options: Options) -> Iterator[Doc]:
+def from_warc(path: Path, options: Options) -> Iterator[Item]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
-
-    from claimgraph.ingest.html import from_html
 
     count = 0
     short: str | None = None  # a record that ends before its declared length
@@ -40,23 +39,20 @@ def from_warc(path: Path, options: Options) -> Iterator[Doc]:
                 count += 1
                 try:
                     article, meta = from_html(body, where, url)
+                    article = with_defaults(article, options, where)
                 except ClaimgraphError as exc:
-                    yield Doc(where, error=str(exc), read_to=stream.tell())
+                    yield Item(where, error=str(exc), read_to=stream.tell())
                     continue
-                if article.published is None and options.published is not None:
-                    from dataclasses import replace
-
-                    article = replace(article, published=options.published)
-                yield Doc(where, article=article, meta=meta, read_to=stream.tell())
+                yield Item(where, article=article, meta=meta, read_to=stream.tell())
     except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        yield Doc(str(path), error=f"{path}: truncated or broken WARC after {count} records ({reason})")
+        yield Item(str(path), error=f"{path}: truncated or broken WARC after {count} records ({reason})")
         return
     # warcio ends quietly at a cut gzip member, dropping the record: check the
     # compression stream itself so the loss is reported.
     reason = short or (_gzip_broken(path) if path.name.lower().endswith(".gz") else None)
     if reason:
-        yield Doc(str(path), error=f"{path}: truncated or broken WARC after {count} records ({reason})")
+        yield Item(str(path), error=f"{path}: truncated or broken WARC after {count} records ({reason})")
 
 
 def _cut_short(record) -> bool:

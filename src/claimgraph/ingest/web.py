@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from claimgraph.errors import ClaimgraphError
-from claimgraph.ingest.sources import Doc, Options, from_bytes
+from claimgraph.ingest.items import Item, Options
+from claimgraph.ingest.parse import from_bytes
 
 FEED_TYPES = ("rss", "atom", "xml")
 PAGE_TYPES = ("html", "text/plain")
 
 
-def from_url(url: str, options: Options) -> Iterator[Doc]:
+def from_url(url: str, options: Options) -> Iterator[Item]:
     """A page becomes one article; a feed becomes its entries. A feed that has
     not changed since the last poll (304 to a conditional GET) yields nothing."""
     fetcher = options.get_fetcher()
@@ -20,12 +21,12 @@ def from_url(url: str, options: Options) -> Iterator[Doc]:
     try:
         resp = fetcher.fetch(url, etag, modified)
     except ClaimgraphError as exc:
-        yield Doc(url, error=str(exc))
+        yield Item(url, error=str(exc))
         return
     if resp.status == 304:
         return
     if resp.status >= 400:
-        yield Doc(url, error=f"{url}: HTTP {resp.status}")
+        yield Item(url, error=f"{url}: HTTP {resp.status}")
         return
     ctype = resp.content_type.split(";")[0].strip()
     if any(k in ctype for k in FEED_TYPES) and "html" not in ctype:
@@ -34,6 +35,6 @@ def from_url(url: str, options: Options) -> Iterator[Doc]:
         yield from from_bytes(resp.body, url, options, suffix=".xml", url=resp.url, content_type=ctype)
         return
     if ctype and not any(k in ctype for k in PAGE_TYPES):
-        yield Doc(url, error=f"{url}: not an article (content type {ctype})")
+        yield Item(url, error=f"{url}: not an article (content type {ctype})")
         return
     yield from from_bytes(resp.body, url, options, url=resp.url, content_type=ctype)

@@ -42,13 +42,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from claimgraph.link import minhash
 from claimgraph.link.entities import unify_entities
 from claimgraph.link.unionfind import UnionFind
 from claimgraph.store import Store
 from claimgraph.store import schema as t
 from claimgraph.store.bulk import chunks, insert_chunked, reassign, update_chunked
 from claimgraph.store.write import lock_writer
+from claimgraph.text import minhash
 
 SAME_CONTENT = 0.6
 SAME_SOURCE = 0.34

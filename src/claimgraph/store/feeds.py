@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from claimgraph.ingest.identity import canonical_url
 from claimgraph.store import Store
 from claimgraph.store import schema as t
+from claimgraph.text.identity import canonical_url
 
 
 class FeedState:

@@ -20,10 +20,10 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from claimgraph.analyse.translit import name_key
 from claimgraph.errors import UsageError
 from claimgraph.store import Store
 from claimgraph.store import schema as t
+from claimgraph.text.translit import name_key
 
 FILTERS = ("source", "entity", "place", "status", "type", "from", "to", "is")
 CLAIM_KINDS = ("direct", "indirect", "mixed", "unattributed")

@@ -14,8 +14,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 
-from claimgraph.analyse.translit import name_key
 from claimgraph.model import Analysis, Claim, Entity, Event, Geo, Mention, Relation, Source, Span
+from claimgraph.text.translit import name_key
 
 PG_URL = os.environ.get("CLAIMGRAPH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -17,12 +17,12 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from claimgraph.analyse.translit import name_key
-from claimgraph.ingest.identity import article_key
-from claimgraph.link import minhash
 from claimgraph.model import Analysis
 from claimgraph.store import schema as t
 from claimgraph.store.bulk import chunks, insert_rows
+from claimgraph.text import minhash
+from claimgraph.text.identity import article_key
+from claimgraph.text.translit import name_key
 
 Outcome = Literal["new", "near-duplicate", "updated", "duplicate"]
 

@@ -16,9 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from claimgraph.analyse.places.gazetteer import DATA, MIN_KEY_LETTERS, Gazetteer, Match, Place
-from claimgraph.analyse.translit import name_key, plain
 from claimgraph.errors import ResourceError
 from claimgraph.lexicons import iter_table
+from claimgraph.text.translit import name_key, plain
 
 log = logging.getLogger(__name__)
 

@@ -47,9 +47,9 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from claimgraph.analyse.translit import name_key, plain
 from claimgraph.errors import ResourceError
 from claimgraph.lexicons import as_row, iter_table
+from claimgraph.text.translit import name_key, plain
 
 log = logging.getLogger(__name__)
 

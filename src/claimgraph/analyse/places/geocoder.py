@@ -1027,7 +1027,7 @@ def _retype(t: _Target, best: _Candidate) -> None:
 
 
 def _new_entity(document: Document, t: _Target, best: _Candidate) -> Entity:
-    from claimgraph.analyse.translit import name_key, plain
+    from claimgraph.text.translit import name_key, plain
 
     text = document.text
     entity = Entity(

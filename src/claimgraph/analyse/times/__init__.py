@@ -15,8 +15,8 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING
 
+import claimgraph.analyse.times.calendar as cal
 from claimgraph.analyse.document import Document
-from claimgraph.analyse.times import calendar as cal
 from claimgraph.analyse.times.lexicon import load
 from claimgraph.analyse.times.rules import NEEDS, Context, Grammar, Timex
 from claimgraph.model import Time

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from claimgraph.analyse.times import calendar as cal
+import claimgraph.analyse.times.calendar as cal
 from claimgraph.analyse.times.calendar import Point
 from claimgraph.analyse.times.lexicon import TimeLexicon, alternation
 

@@ -16,8 +16,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from claimgraph.config import Settings
-from claimgraph.ingest.run import Summary
-from claimgraph.ingest.sources import Options
+from claimgraph.ingest.items import Options
+from claimgraph.ledger.pipeline import Summary
 from claimgraph.store import Store, open_store
 
 if TYPE_CHECKING:  # spaCy loads only when something is analysed
@@ -59,7 +59,7 @@ def ingest(
     `on_item(outcome)` is told each article's outcome ("new", "near-duplicate",
     "duplicate", "failed"); `on_progress(done, total)` how far the reading has
     come, in bytes of input when every input is a local file, else in inputs."""
-    from claimgraph.ingest.run import ingest as run
+    from claimgraph.ledger.pipeline import ingest as run
 
     settings = settings or (analyzer.settings if analyzer else Settings())
     with _opened(db) as store:
@@ -111,7 +111,7 @@ def watch(
     Last-Modified) and entries already stored are not fetched again."""
     import time
 
-    from claimgraph.ingest.run import ingest as run
+    from claimgraph.ledger.pipeline import ingest as run
 
     settings = settings or (analyzer.settings if analyzer else Settings())
     if analyzer is None:

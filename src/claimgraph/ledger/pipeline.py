@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 
 from claimgraph.config import Settings
 from claimgraph.errors import InputError
-from claimgraph.ingest.identity import content_hash
-from claimgraph.ingest.sources import Doc, Options, expand
+from claimgraph.ingest.items import Item, Options
+from claimgraph.ingest.sources import expand
 from claimgraph.store import Store
 from claimgraph.store import schema as t
 from claimgraph.store.write import Record, add_records, known
+from claimgraph.text.identity import content_hash
 
 if TYPE_CHECKING:  # spaCy loads only when something is analysed
     from claimgraph.analyse import Analyzer
@@ -62,7 +63,7 @@ class Summary:
 
 def ingest_docs(
     store: Store,
-    docs: Iterable[Doc],
+    docs: Iterable[Item],
     settings: Settings | None = None,
     jobs: int = 1,
     batch: int = 100,
@@ -108,7 +109,7 @@ def ingest_docs(
     return summary
 
 
-def _skip_known(store: Store, docs: Iterable[Doc], summary: Summary, tick: Callable[[str], None]) -> Iterator[Doc]:
+def _skip_known(store: Store, docs: Iterable[Item], summary: Summary, tick: Callable[[str], None]) -> Iterator[Item]:
     """Drop articles whose text is stored already, before the costly analysis.
     New text at a stored URL goes on: it is a new revision of the article."""
     seen: set[str] = set()
@@ -131,8 +132,8 @@ def _skip_known(store: Store, docs: Iterable[Doc], summary: Summary, tick: Calla
 
 
 def _analysed(
-    docs: Iterable[Doc], settings: Settings, jobs: int, fail: Callable[[str, str], None], analyzer: Analyzer | None
-) -> Iterator[Doc]:
+    docs: Iterable[Item], settings: Settings, jobs: int, fail: Callable[[str, str], None], analyzer: Analyzer | None
+) -> Iterator[Item]:
     """Docs with their analysis filled in; failures reported through `fail`.
 
     Ready-made analyses before the first article pass straight through, so a
@@ -151,8 +152,8 @@ def _analysed(
             break
     else:
         return
-    waiting: deque[Doc] = deque()
-    ready: deque[Doc] = deque()
+    waiting: deque[Item] = deque()
+    ready: deque[Item] = deque()
 
     def articles() -> Iterator:
         waiting.append(first)
