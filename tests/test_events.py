@@ -44,13 +44,6 @@ PLOVER = set(
 )
 
 
-@pytest.fixture(scope="module")
-def analyzer():
-    from claimgraph import Analyzer
-
-    return Analyzer().load()
-
-
 def analyse(analyzer, text: str, published: date | None = date(2024, 3, 1)) -> Analysis:
     from claimgraph import Article
 

@@ -21,11 +21,6 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 @pytest.fixture(scope="module")
-def analyzer() -> Analyzer:
-    return Analyzer().load()
-
-
-@pytest.fixture(scope="module")
 def gaz() -> gazetteer.Gazetteer:
     return gazetteer.load()
 

@@ -14,13 +14,6 @@ from claimgraph.model import Analysis, Relation
 SAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "samples" / "syria-withdrawal.txt"
 
 
-@pytest.fixture(scope="module")
-def analyzer():
-    from claimgraph import Analyzer
-
-    return Analyzer().load()
-
-
 def analyse(analyzer, text: str, id_: str | None = None) -> Analysis:
     from claimgraph import Article
 

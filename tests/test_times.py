@@ -49,10 +49,8 @@ ROWS = table()
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    from claimgraph import Analyzer
-
-    return Analyzer().load().resources.nlp
+def nlp(analyzer):
+    return analyzer.resources.nlp
 
 
 def test_table_is_large_and_covers_every_topic() -> None:
@@ -155,13 +153,6 @@ def test_lexicons_load_and_every_holiday_has_a_date() -> None:
     g = grammar()
     for name, rule in lex.holidays.items():
         assert g.holiday_date(rule, 2024) is not None, name
-
-
-@pytest.fixture(scope="module")
-def analyzer():
-    from claimgraph import Analyzer
-
-    return Analyzer().load()
 
 
 def test_run_fills_the_contract(analyzer) -> None:

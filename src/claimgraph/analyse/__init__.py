@@ -1,13 +1,15 @@
 """Analyse: one article in, one `Analysis` out.
 
-The stages run in order over one shared `Document`; each is a module with
-one public function `run(document)`. `Analyzer` holds the loaded resources;
-`analyze()` is the one-call convenience over a shared default analyzer.
+The stages run in order over one shared `Document`; each is a module whose
+`run(document)` is a declared `Stage` (`analyse/stage.py`: what it requires,
+what it assigns). `Analyzer` checks the chain when it is built and holds the
+loaded resources; `analyze()` is the one-call convenience over a shared
+default analyzer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import cache
 
@@ -26,11 +28,10 @@ from claimgraph.analyse import (
 from claimgraph.analyse.document import Document
 from claimgraph.analyse.nlp import parse_many
 from claimgraph.analyse.resources import Resources
+from claimgraph.analyse.stage import Stage, check_chain
 from claimgraph.config import Settings
 from claimgraph.ingest.articles import check_text, parse_date
 from claimgraph.model import Analysis, Article
-
-Stage = Callable[[Document], None]
 
 STAGES: tuple[Stage, ...] = (
     structure.run,  # paragraphs, headings, sentences, quotations
@@ -51,10 +52,11 @@ class Analyzer:
         self.settings = settings or Settings()
         self.resources = Resources(self.settings)
         self.stages = tuple(stages)
+        check_chain(self.stages)
 
     def load(self) -> Analyzer:
-        """Load everything now rather than on the first article."""
-        _ = self.resources.nlp, self.resources.lexicons
+        """Load every resource now rather than on the first article."""
+        self.resources.load()
         return self
 
     def analyze(self, article: Article) -> Analysis:

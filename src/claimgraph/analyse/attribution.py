@@ -29,10 +29,10 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from claimgraph.analyse.document import Document
-from claimgraph.analyse.entities import index_tokens
+from claimgraph.analyse.stage import stage
 from claimgraph.analyse.structure import index_at
 from claimgraph.lexicons import Cue, Lexicons
-from claimgraph.model import Claim, Entity, Mention, Source
+from claimgraph.model import Claim, Entity, Source
 from claimgraph.text.translit import plain
 
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -62,6 +62,11 @@ class Found:
     negated: bool = False
 
 
+@stage(
+    "attribution",
+    requires=["paragraphs", "sentences", "sents", "quotes", "entities", "token_entity"],
+    assigns=["claims", "cue_sense", "negated_cues", "entities"],
+)
 def run(document: Document) -> None:
     lex = document.resources.lexicons
     found: list[Found] = []
@@ -90,8 +95,6 @@ def run(document: Document) -> None:
         document.cue_sense[document.claims[-1].id] = f.cue_sense
         if f.negated:
             document.negated_cues.add(document.claims[-1].id)
-    if resolver.changed:
-        index_tokens(document)
 
 
 # ------------------------------------------------------------------ patterns
@@ -597,7 +600,6 @@ class _SourceResolver:
     def __init__(self, document: Document, lex: Lexicons):
         self.document = document
         self.lex = lex
-        self.changed = False
         self.last_source: Source | None = None
         self.descriptions: dict[str, Entity] = {}
 
@@ -612,7 +614,7 @@ class _SourceResolver:
         if entity is None and head.lower_ in PRONOUNS_PERSON | PRONOUNS_PLURAL | RELATIVE:
             entity = self._antecedent(head, f)
             if entity is not None:
-                self._add_mention(entity, head.idx, head.idx + len(head), "pronoun")
+                self.document.add_mention(entity, head.idx, head.idx + len(head), "pronoun")
         elif entity is None and head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in self.lex.source_nouns:
             entity = self._description(doc[first : last + 1], head)
         source = Source(start=span.start, end=span.end, text=span.text, entity=entity.id if entity else None)
@@ -673,7 +675,7 @@ class _SourceResolver:
             lemma = head.lemma_.lower()
             for ent in reversed(self.document.entities):
                 if ent.type in ("ORG", "GPE") and lemma in ent.name.lower():
-                    self._add_mention(ent, np.start_char, np.end_char, "description")
+                    self.document.add_mention(ent, np.start_char, np.end_char, "description")
                     return ent
             return None
         name = " ".join(t.text for t in words)
@@ -689,17 +691,10 @@ class _SourceResolver:
                 key=key,
                 mentions=[],
             )
-            self.document.entities.append(ent)
+            self.document.add_entity(ent)
             self.descriptions[key] = ent
-        self._add_mention(ent, start, end, "description")
+        self.document.add_mention(ent, start, end, "description")
         return ent
-
-    def _add_mention(self, ent: Entity, start: int, end: int, kind: str) -> None:
-        if any(m.start == start and m.end == end for m in ent.mentions):
-            return
-        ent.mentions.append(Mention(start=start, end=end, text=self.document.text[start:end], kind=kind))
-        ent.mentions.sort(key=lambda m: m.start)
-        self.changed = True
 
 
 _COLLECTIVE = frozenset(

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from claimgraph.analyse.document import Document
+from claimgraph.analyse.stage import stage
 from claimgraph.lexicons import load_lexicons
 from claimgraph.model import Entity, Mention
 from claimgraph.text.translit import name_key, plain
@@ -70,6 +71,7 @@ class _Cluster:
                 self.last_words.add(key.split()[-1])
 
 
+@stage("entities", requires=["paragraphs"], assigns=["entities", "token_entity"])
 def run(document: Document) -> None:
     text = document.text
     raw = _ner_mentions(document)
@@ -309,18 +311,4 @@ def _emit(document: Document, clusters: list[_Cluster]) -> None:
             key=name_key(_core_name(name)) or plain(name),
             mentions=c.mentions,
         )
-        document.entities.append(entity)
-    index_tokens(document)
-
-
-def index_tokens(document: Document) -> None:
-    """Map each token to the entity whose mention covers it (the shortest)."""
-    doc = document.doc
-    document.token_entity.clear()
-    spans = sorted(((m.start, m.end, e.id) for e in document.entities for m in e.mentions), key=lambda x: x[0] - x[1])
-    for start, end, eid in spans:
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is None:
-            continue
-        for tok in span:
-            document.token_entity[tok.i] = eid
+        document.add_entity(entity)

@@ -37,6 +37,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from claimgraph.analyse.document import Document
+from claimgraph.analyse.stage import stage
 from claimgraph.lexicons import load_table
 from claimgraph.model import Claim, Entity, Event, Mention
 from claimgraph.text.translit import plain
@@ -257,6 +258,11 @@ def trigger_entry(text: str) -> Trigger | None:
 # ------------------------------------------------------------------ stage
 
 
+@stage(
+    "events",
+    requires=["paragraphs", "sents", "entities", "entities.geo", "token_entity", "claims", "claims.status", "times"],
+    assigns=["events", "entities"],
+)
 def run(document: Document) -> None:
     if not document.sents:
         return
@@ -278,7 +284,7 @@ class _Extractor:
     def __init__(self, document: Document):
         self.document = document
         self.doc = document.doc
-        self.lex = load_event_lexicon()
+        self.lex = document.resources.events
         self.entities: dict[str, Entity] = {e.id: e for e in document.entities}
         heading_spans = [(p.start, p.end) for p in document.paragraphs if p.heading]
         self.headings = heading_spans
@@ -589,23 +595,19 @@ class _Extractor:
                 " ".join(t.lemma_.lower() if t.i == head.i else t.lower_ for t in self.doc[first.i : head.i + 1])
             )
         )
-        mention = Mention(start=start, end=end, text=name, kind="description")
         eid = self.descriptions.get(key)
         if eid is None:
             eid = self.document.next_id("e", self.document.entities)
-            entity = Entity(id=eid, type="ORG", name=name, key=key, mentions=[mention])
-            self.document.entities.append(entity)
+            mention = Mention(start=start, end=end, text=name, kind="description")
+            entity = self.document.add_entity(Entity(id=eid, type="ORG", name=name, key=key, mentions=[mention]))
             self.entities[eid] = entity
             self.descriptions[key] = eid
         else:
             entity = self.entities[eid]
             if not any(m.start == start for m in entity.mentions):
-                entity.mentions.append(mention)
-                entity.mentions.sort(key=lambda m: m.start)
+                self.document.add_mention(entity, start, end, "description")
                 if name not in entity.aliases and name != entity.name:
                     entity.aliases.append(name)
-        for t in self.doc[first.i : head.i + 1]:
-            self.document.token_entity.setdefault(t.i, eid)
         return eid
 
     def _is_place(self, entity_id: str) -> bool:

@@ -21,6 +21,7 @@ from functools import lru_cache
 from spacy.tokens import Token
 
 from claimgraph.analyse.document import Document
+from claimgraph.analyse.stage import stage
 from claimgraph.model import Claim, Hedge, Span
 
 EPISTEMIC_MODALS = frozenset({"may", "might", "could"})
@@ -30,6 +31,11 @@ APPROXIMATORS = frozenset({"about", "around", "some", "nearly", "almost", "rough
 MODAL_KIND = "modal"
 
 
+@stage(
+    "modality",
+    requires=["sents", "claims", "cue_sense", "negated_cues"],
+    assigns=["hedges", "claims.status", "claims.hedges"],
+)
 def run(document: Document) -> None:
     hedges = find_hedges(document)
     document.hedges = hedges

@@ -34,6 +34,7 @@ from typing import Protocol
 
 from claimgraph.analyse.document import Document
 from claimgraph.analyse.events import load_event_lexicon, trigger_entry, trigger_lemma
+from claimgraph.analyse.stage import stage
 from claimgraph.model import Analysis, Claim, Entity, Event, Relation, Span
 from claimgraph.text.translit import plain
 
@@ -112,6 +113,7 @@ class _Entities:
 # ------------------------------------------------------------------ entry points
 
 
+@stage("relations", requires=["sentences", "entities", "claims", "claims.status", "events"], assigns=["relations"])
 def run(document: Document) -> None:
     rels = _relations([document], cross=False)
     for r in rels:

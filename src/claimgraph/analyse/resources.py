@@ -1,4 +1,7 @@
-"""Everything `analyse` loads once: the spaCy pipeline and the lexicons."""
+"""Everything `analyse` reads besides the article, loaded by `load()` before
+the first article: the spaCy pipeline, the lexicons, the gazetteer and the
+place aliases, the event lexicon and the time grammar. No stage opens a file
+or builds an index during an article; each reads `document.resources`."""
 
 from __future__ import annotations
 
@@ -7,7 +10,12 @@ from functools import cached_property
 
 from spacy.language import Language
 
+from claimgraph.analyse.events import EventLexicon, load_event_lexicon
 from claimgraph.analyse.nlp import load_pipeline
+from claimgraph.analyse.places.aliases import AliasTable, alias_paths, load_aliases
+from claimgraph.analyse.places.gazetteer import Gazetteer
+from claimgraph.analyse.places.gazetteer import load as load_gazetteer
+from claimgraph.analyse.times import Grammar, grammar
 from claimgraph.config import Settings
 from claimgraph.lexicons import Lexicons, load_lexicons
 
@@ -16,6 +24,11 @@ from claimgraph.lexicons import Lexicons, load_lexicons
 class Resources:
     settings: Settings
 
+    def load(self) -> Resources:
+        """Load everything now (the gazetteer is built here if it is missing)."""
+        _ = self.nlp, self.lexicons, self.gazetteer, self.place_aliases, self.events, self.time_grammar
+        return self
+
     @cached_property
     def nlp(self) -> Language:
         return load_pipeline(self.settings.model)
@@ -23,3 +36,19 @@ class Resources:
     @cached_property
     def lexicons(self) -> Lexicons:
         return load_lexicons()
+
+    @cached_property
+    def gazetteer(self) -> Gazetteer:
+        return load_gazetteer(self.settings.gazetteer)
+
+    @cached_property
+    def place_aliases(self) -> AliasTable:
+        return load_aliases(alias_paths(self.settings))
+
+    @cached_property
+    def events(self) -> EventLexicon:
+        return load_event_lexicon()
+
+    @cached_property
+    def time_grammar(self) -> Grammar:
+        return grammar()

@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 
 from claimgraph.analyse.document import Document
+from claimgraph.analyse.stage import stage
 from claimgraph.model import Paragraph, Quote, Sentence
 
 LINE = re.compile(r"[^\n]+")
@@ -54,6 +55,7 @@ MINOR_WORDS = frozenset(
 MAX_HEADING_WORDS = 20
 
 
+@stage("structure", requires=[], assigns=["paragraphs", "sentences", "quotes", "sents"])
 def run(document: Document) -> None:
     document.paragraphs = paragraphs(document.text)
     document.quotes = quotes(document.text, document.paragraphs)

@@ -11,23 +11,24 @@ so an old ledger file is upgraded in place.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from claimgraph.config import ENV_DB, Settings
 from claimgraph.errors import ResourceError, UsageError
 from claimgraph.store import schema
 
-ENV_VAR = "CLAIMGRAPH_DB"
+ENV_VAR = ENV_DB
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def default_url() -> str:
-    """$CLAIMGRAPH_DB, else ledger.sqlite in the user's data folder."""
-    if os.environ.get(ENV_VAR):
-        return os.environ[ENV_VAR]
+def default_url(settings: Settings | None = None) -> str:
+    """$CLAIMGRAPH_DB (Settings.db), else ledger.sqlite in the user's data folder."""
+    db = (settings or Settings()).db
+    if db:
+        return db
     from platformdirs import user_data_dir
 
     folder = Path(user_data_dir("claimgraph", appauthor=False))

@@ -8,16 +8,16 @@ PostgreSQL schemas.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 
+from claimgraph.config import Settings
 from claimgraph.model import Analysis, Claim, Entity, Event, Geo, Mention, Relation, Source, Span
 from claimgraph.text.translit import name_key
 
-PG_URL = os.environ.get("CLAIMGRAPH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_URL = Settings().test_pg
 
 
 def _span(text: str, part: str, after: int = 0) -> Span:

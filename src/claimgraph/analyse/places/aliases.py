@@ -9,20 +9,20 @@ well. A bad line is reported with its file and line number; the rest load.
 from __future__ import annotations
 
 import logging
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from claimgraph.analyse.places.gazetteer import DATA, MIN_KEY_LETTERS, Gazetteer, Match, Place
+from claimgraph.config import ENV_PLACE_ALIASES, Settings
 from claimgraph.errors import ResourceError
 from claimgraph.lexicons import iter_table
 from claimgraph.text.translit import name_key, plain
 
 log = logging.getLogger(__name__)
 
-ENV_ALIASES = "CLAIMGRAPH_PLACE_ALIASES"
+ENV_ALIASES = ENV_PLACE_ALIASES
 COLUMNS = ("name", "target", "kind", "lat", "lon", "country", "source")
 KINDS = frozenset(
     [
@@ -164,12 +164,8 @@ def _check(cells: list[str]) -> str | None:
     return None
 
 
-def alias_paths() -> list[Path]:
-    paths = [DATA / "aliases.tsv"]
-    extra = os.environ.get(ENV_ALIASES)
-    if extra:
-        paths += [Path(p).expanduser() for p in extra.split(os.pathsep) if p]
-    return paths
+def alias_paths(settings: Settings | None = None) -> list[Path]:
+    return [DATA / "aliases.tsv", *(settings or Settings()).place_aliases]
 
 
 def load_aliases(paths: list[Path] | None = None) -> AliasTable:

@@ -47,6 +47,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from claimgraph.config import ENV_GAZETTEER, Settings
 from claimgraph.errors import ResourceError
 from claimgraph.lexicons import as_row, iter_table
 from claimgraph.text.translit import name_key, plain
@@ -55,7 +56,7 @@ log = logging.getLogger(__name__)
 
 # Bump when the schema or the build's rules change: an older file is rebuilt.
 VERSION = "6"
-ENV_PATH = "CLAIMGRAPH_GAZETTEER"
+ENV_PATH = ENV_GAZETTEER
 REBUILD_COMMAND = "claimgraph gazetteer build"
 DATA = Path(str(resources.files("claimgraph.lexicons"))) / "places"
 
@@ -98,12 +99,9 @@ class Match:
 # --------------------------------------------------------------------- paths
 
 
-def default_path() -> Path:
-    env = os.environ.get(ENV_PATH)
-    if env:
-        return Path(env).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "claimgraph" / f"gazetteer-v{VERSION}.sqlite"
+def default_path(settings: Settings | None = None) -> Path:
+    settings = settings or Settings()
+    return settings.gazetteer or settings.cache_dir / f"gazetteer-v{VERSION}.sqlite"
 
 
 # --------------------------------------------------------------------- build

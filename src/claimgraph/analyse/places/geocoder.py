@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from claimgraph.analyse.document import Document
-from claimgraph.analyse.places.aliases import AliasTable, load_aliases
-from claimgraph.analyse.places.gazetteer import Gazetteer, Match, Place, distance_km, load
+from claimgraph.analyse.places.aliases import AliasTable
+from claimgraph.analyse.places.gazetteer import Gazetteer, Match, Place, distance_km
+from claimgraph.analyse.stage import stage
 from claimgraph.model import Entity, Geo, Mention
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -335,9 +336,10 @@ class _Target:
         return max(self.candidates, key=lambda c: c.score)
 
 
+@stage("places", requires=["entities", "token_entity"], assigns=["entities", "entities.geo"])
 def run(document: Document) -> None:
-    gazetteer = load()
-    aliases = load_aliases()
+    gazetteer = document.resources.gazetteer
+    aliases = document.resources.place_aliases
     features = document.resources.lexicons.place_features
     targets = [_target_of(e) for e in document.entities if e.type in PLACE_LABELS | MAYBE_LABELS]
     for t in targets:
@@ -364,7 +366,6 @@ def run(document: Document) -> None:
         country,
         national=country is not None and _outlet_country(document.article.url, gazetteer) == country,
     )
-    added = False
     for t in targets:
         best = t.best()
         if best is None or not _accepted(t, best):
@@ -372,14 +373,9 @@ def run(document: Document) -> None:
         geo = _geo(document, t, best)
         if t.entity is None:
             t.entity = _new_entity(document, t, best)
-            added = True
         t.entity.geo = geo
         _retype(t, best)
         _add_mentions(document, t)
-    if added:
-        from claimgraph.analyse.entities import index_tokens
-
-        index_tokens(document)
 
 
 # ------------------------------------------------------------------ targets
@@ -505,12 +501,8 @@ def _add_mentions(document: Document, t: _Target) -> None:
     entity = t.entity
     if entity is None or not t.extra:
         return
-    text = document.text
-    have = {(m.start, m.end) for m in entity.mentions}
     for start, end in t.extra:
-        if (start, end) not in have:
-            entity.mentions.append(Mention(start=start, end=end, text=text[start:end]))
-    entity.mentions.sort(key=lambda m: m.start)
+        document.add_mention(entity, start, end)
 
 
 # ------------------------------------------------------------------ context
@@ -1037,5 +1029,4 @@ def _new_entity(document: Document, t: _Target, best: _Candidate) -> Entity:
         key=name_key(t.names[0]) or plain(t.names[0]),
         mentions=[Mention(start=s, end=e, text=text[s:e]) for s, e in sorted(t.spans)],
     )
-    document.entities.append(entity)
-    return entity
+    return document.add_entity(entity)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import claimgraph.analyse.times.calendar as cal
 from claimgraph.analyse.document import Document
+from claimgraph.analyse.stage import stage
 from claimgraph.analyse.times.lexicon import load
 from claimgraph.analyse.times.rules import NEEDS, Context, Grammar, Timex
 from claimgraph.model import Time
@@ -24,7 +25,7 @@ from claimgraph.model import Time
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-__all__ = ["Timex", "grammar", "run", "tag"]
+__all__ = ["Grammar", "Timex", "grammar", "run", "tag"]
 
 # rules whose value is a single day, to which a clock time can be joined
 DAY_RULES = frozenset({"iso", "numeric", "mdy", "dmy", "weekday", "deictic"})
@@ -184,9 +185,9 @@ def sentence_starts(text: str, doc: Doc | None) -> list[int]:
     return [0] + [m.end() for m in SENTENCE_END.finditer(text)]
 
 
-def tag(text: str, published: date | None = None, doc: Doc | None = None) -> list[Timex]:
+def tag(text: str, published: date | None = None, doc: Doc | None = None, g: Grammar | None = None) -> list[Timex]:
     """All temporal expressions of `text`, resolved against `published`."""
-    g = grammar()
+    g = g or grammar()
     ctx = Context(text, published, tense_finder(doc), sentence_starts(text, doc))
     out: list[Timex] = []
     for c in candidates(text, g):
@@ -218,9 +219,10 @@ def with_clock(t: Timex, c: Candidate, g: Grammar) -> Timex:
     return t
 
 
+@stage("times", requires=[], assigns=["times"])
 def run(document: Document) -> None:
     text = document.text
-    for t in tag(text, document.article.published, document.doc):
+    for t in tag(text, document.article.published, document.doc, document.resources.time_grammar):
         document.times.append(
             Time(
                 id=document.next_id("t", document.times),
