@@ -44,6 +44,8 @@ TimexType = Literal["DATE", "TIME", "DURATION", "SET"]
 RelationType = Literal["contradicts", "supports", "elaborates"]
 MentionKind = Literal["name", "acronym", "short", "variant", "pronoun", "description", "demonym"]
 PlaceRole = Literal["place", "metonym"]
+# the entity types that name a place (spaCy's labels): what the places stage geocodes
+PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 PloverType = Literal[
     "AGREE",
     "CONSULT",

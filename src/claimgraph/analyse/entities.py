@@ -25,11 +25,10 @@ from functools import lru_cache
 from claimgraph.analyse.document import Document
 from claimgraph.analyse.stage import stage
 from claimgraph.lexicons import load_lexicons
-from claimgraph.model import Entity, Mention
+from claimgraph.model import PLACE_TYPES, Entity, Mention
 from claimgraph.text.translit import name_key, plain
 
 KEEP_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "LAW"})
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Labels whose mentions may be merged with each other on a spelling-variant key:
 # the NER often calls a foreign place ORG or NORP, but never merges a person.
 _FAMILY = {"PERSON": "person"}
@@ -59,7 +58,7 @@ class _Cluster:
     def add_form(self, form: str, label: str) -> None:
         # A feature word ("Air Base", "Province") is stronger evidence of a
         # place than the NER's guess on a foreign name.
-        strong = label in PLACE_LABELS and _core_name(form) != form
+        strong = label in PLACE_TYPES and _core_name(form) != form
         self.label_votes[label] += 3 if strong else 1
         if form not in self.names:
             self.names.append(form)

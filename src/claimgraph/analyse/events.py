@@ -39,10 +39,9 @@ from spacy.tokens import Token
 from claimgraph.analyse.document import Document
 from claimgraph.analyse.stage import stage
 from claimgraph.lexicons import load_table
-from claimgraph.model import Claim, Entity, Event, Mention
+from claimgraph.model import PLACE_TYPES, Claim, Entity, Event, Mention
 from claimgraph.text.translit import plain
 
-PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 AGENT_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 SUBJ = frozenset({"nsubj", "csubj"})
 SUBJ_PASS = frozenset({"nsubjpass", "csubjpass"})

@@ -17,7 +17,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from claimgraph.model import Analysis
+from claimgraph.model import PLACE_TYPES, Analysis
 from claimgraph.store import schema as t
 from claimgraph.store.bulk import chunks, insert_rows
 from claimgraph.text import minhash
@@ -29,7 +29,6 @@ Outcome = Literal["new", "near-duplicate", "updated", "duplicate"]
 NUM_PERM = 100
 BANDS = 20  # 5 rows a band: texts above about 0.55 Jaccard meet in some band
 NEAR = 0.7  # estimated Jaccard of 3-word shingles that makes a syndicated copy (copies with a credit line score 0.8+)
-PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 
 
 @dataclass

@@ -34,9 +34,8 @@ from claimgraph.analyse.document import Document
 from claimgraph.analyse.places.aliases import AliasTable
 from claimgraph.analyse.places.gazetteer import Gazetteer, Match, Place, distance_km
 from claimgraph.analyse.stage import stage
-from claimgraph.model import Entity, Geo, Mention
+from claimgraph.model import PLACE_TYPES, Entity, Geo, Mention
 
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 MAYBE_LABELS = frozenset({"NORP", "ORG", "PERSON", "PRODUCT"})  # the NER calls some countries PRODUCT
 DIRECTIONS = frozenset(
     [
@@ -341,7 +340,7 @@ def run(document: Document) -> None:
     gazetteer = document.resources.gazetteer
     aliases = document.resources.place_aliases
     features = document.resources.lexicons.place_features
-    targets = [_target_of(e) for e in document.entities if e.type in PLACE_LABELS | MAYBE_LABELS]
+    targets = [_target_of(e) for e in document.entities if e.type in PLACE_TYPES | MAYBE_LABELS]
     for t in targets:
         _read_context(document, t, features, gazetteer, aliases)
         _find_candidates(t, gazetteer, aliases, features)
@@ -668,7 +667,7 @@ def _allowed(t: _Target, m: Match) -> bool:
     p = m.place
     if not m.exact and p.kind not in BROAD and m.form != "alias" and p.population < KEY_MATCH_MIN_POPULATION:
         return False  # a transliteration-key match to a small town is noise
-    if t.label in PLACE_LABELS or t.label == "":
+    if t.label in PLACE_TYPES or t.label == "":
         return not (m.form == "demonym" and t.label == "FAC")
     if t.label == "NORP":
         return m.exact or m.form in ("demonym", "alias")
@@ -863,7 +862,7 @@ def _weight(t: _Target) -> float:
     places fully, names found another way (ORG, PERSON, inside other names) less."""
     if t.label == OUTLET_LABEL:
         return W_HOME
-    if t.label in PLACE_LABELS or t.label == "NORP" or (t.label == "" and not t.nested):
+    if t.label in PLACE_TYPES or t.label == "NORP" or (t.label == "" and not t.nested):
         return 1.0
     return WEAK_WEIGHT
 
@@ -940,7 +939,7 @@ def _has_evidence(t: _Target, best: _Candidate) -> bool:
 def _accepted(t: _Target, best: _Candidate) -> bool:
     """Names the NER did not call places need evidence: care with people and companies."""
     place, form = best.place, best.match.form
-    if t.label in PLACE_LABELS or (t.label == "" and not t.nested):
+    if t.label in PLACE_TYPES or (t.label == "" and not t.nested):
         return True
     if t.label == "PERSON":  # "Jordan", "Clinton", "Madison": people first
         if t.locative > 0 or "contained" in best.parts or (place.fcode == "PPLC" and " " not in t.names[0]):
@@ -1011,7 +1010,7 @@ def _retype(t: _Target, best: _Candidate) -> None:
     """A name the gazetteer confirms as a place gets a place type; demonyms stay NORP."""
     entity = t.entity
     assert entity is not None
-    if best.match.form == "demonym" or entity.type in PLACE_LABELS:
+    if best.match.form == "demonym" or entity.type in PLACE_TYPES:
         return
     if entity.type == "ORG" and best.place.kind == "area":
         return  # "EU": an organisation placed at its seat
