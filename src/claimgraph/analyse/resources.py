@@ -15,7 +15,8 @@ from claimgraph.analyse.nlp import load_pipeline
 from claimgraph.analyse.places.aliases import AliasTable, alias_paths, load_aliases
 from claimgraph.analyse.places.gazetteer import Gazetteer
 from claimgraph.analyse.places.gazetteer import load as load_gazetteer
-from claimgraph.analyse.times import Grammar, grammar
+from claimgraph.analyse.times.lexicon import load as load_time_lexicon
+from claimgraph.analyse.times.rules import Grammar
 from claimgraph.config import Settings
 from claimgraph.lexicons import Lexicons, load_lexicons
 
@@ -51,4 +52,4 @@ class Resources:
 
     @cached_property
     def time_grammar(self) -> Grammar:
-        return grammar()
+        return Grammar(load_time_lexicon())
