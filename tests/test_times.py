@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import os
 import random
@@ -13,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from claimgraph.analyse.times import calendar as cal
+import claimgraph.analyse.times.calendar as cal
 from claimgraph.analyse.times import grammar, tag
 from claimgraph.analyse.times.lexicon import load
+from claimgraph.analyse.times.words import Words
+from claimgraph.errors import ResourceError
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -150,9 +153,28 @@ def test_lexicons_load_and_every_holiday_has_a_date() -> None:
     assert lex.kind("month")["sept"] == "9"
     assert lex.refs["now"] == ("DATE", "PRESENT_REF")
     assert lex.deictic["yesterday"] == (-1, "")
-    g = grammar()
     for name, rule in lex.holidays.items():
-        assert g.holiday_date(rule, 2024) is not None, name
+        assert cal.holiday_date(rule, 2024) is not None, name
+
+
+def test_every_rule_can_be_woken_and_has_its_words() -> None:
+    """Each rule of the table waits for trigger classes some word (or a digit) belongs to, and every
+    context role the handlers read is in time_cues.tsv."""
+    g = grammar()
+    woken = {cls for classes in g.triggers.values() for cls in classes} | {"digit"}
+    for rule in g.rules:
+        assert rule.needs and rule.needs <= woken, rule.name
+    assert g.day_rules == {"iso", "numeric", "mdy", "dmy", "weekday", "deictic"}
+    assert g.words.full_months == [m for m in g.words.months if len(m) > 4 or m in ("may", "june", "july")]
+    assert g.words.mod("in early 2015") == "START"
+    assert g.words.steps["last"] == -1 and g.words.steps["following"] == 1
+
+
+def test_a_missing_cue_role_is_an_error_not_an_empty_pattern() -> None:
+    lex = load()
+    cues = {role: words for role, words in lex.cues.items() if role != "deadline"}
+    with pytest.raises(ResourceError, match="deadline"):
+        Words(dataclasses.replace(lex, cues=cues))
 
 
 def test_run_fills_the_contract(analyzer) -> None:

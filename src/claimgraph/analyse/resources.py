@@ -10,13 +10,14 @@ from functools import cached_property
 
 from spacy.language import Language
 
-from claimgraph.analyse.events import EventLexicon, load_event_lexicon
+from claimgraph.analyse.events.lexicon import EventLexicon, load_event_lexicon
 from claimgraph.analyse.nlp import load_pipeline
 from claimgraph.analyse.places.aliases import AliasTable, alias_paths, load_aliases
 from claimgraph.analyse.places.gazetteer import Gazetteer
 from claimgraph.analyse.places.gazetteer import load as load_gazetteer
+from claimgraph.analyse.places.lexicon import PlaceLexicon, load_place_lexicon
 from claimgraph.analyse.times.lexicon import load as load_time_lexicon
-from claimgraph.analyse.times.rules import Grammar
+from claimgraph.analyse.times.grammar import Grammar
 from claimgraph.config import Settings
 from claimgraph.lexicons import Lexicons, load_lexicons
 
@@ -27,7 +28,8 @@ class Resources:
 
     def load(self) -> Resources:
         """Load everything now (the gazetteer is built here if it is missing)."""
-        _ = self.nlp, self.lexicons, self.gazetteer, self.place_aliases, self.events, self.time_grammar
+        _ = self.nlp, self.lexicons, self.gazetteer, self.place_aliases, self.place_lexicon
+        _ = self.events, self.time_grammar
         return self
 
     @cached_property
@@ -45,6 +47,10 @@ class Resources:
     @cached_property
     def place_aliases(self) -> AliasTable:
         return load_aliases(alias_paths(self.settings))
+
+    @cached_property
+    def place_lexicon(self) -> PlaceLexicon:
+        return load_place_lexicon(self.lexicons.place_features)
 
     @cached_property
     def events(self) -> EventLexicon:

@@ -1,10 +1,11 @@
 """Stage: times. TIMEX3 tagging and normalisation.
 
-Every rule of `rules.Grammar` runs as one precompiled regex over the whole
-text; overlapping matches are settled by length; a clock time next to a day
-becomes one TIME; then the expressions are resolved in text order against
-the publication date, the tense of the verb that governs them (from the
-spaCy parse) and the dates mentioned before them.
+Every rule of the table (table.py), compiled by `grammar.Grammar`, runs as one
+precompiled regex near the words that can wake it; overlapping matches are
+settled by length; a clock time next to a day becomes one TIME; then the
+handlers (dates.py, relative.py, durations.py) resolve the expressions in
+text order against the publication date, the tense of the verb that governs
+them (from the spaCy parse) and the dates mentioned before them.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from typing import TYPE_CHECKING
 import claimgraph.analyse.times.calendar as cal
 from claimgraph.analyse.document import Document
 from claimgraph.analyse.stage import stage
+from claimgraph.analyse.times.grammar import Grammar
 from claimgraph.analyse.times.lexicon import load
-from claimgraph.analyse.times.rules import NEEDS, Context, Grammar, Timex
+from claimgraph.analyse.times.relative import clock_value
+from claimgraph.analyse.times.timex import Context, Handler, Timex
+from claimgraph.analyse.times.words import Words
 from claimgraph.model import Time
 
 if TYPE_CHECKING:
@@ -27,11 +31,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Grammar", "Timex", "grammar", "run", "tag"]
 
-# rules whose value is a single day, to which a clock time can be joined
-DAY_RULES = frozenset({"iso", "numeric", "mdy", "dmy", "weekday", "deictic"})
-FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo", "may", "might", "must", "should", "ca", "can"})
-UNCLEAR_AUX = frozenset({"would", "could", "'d"})
-SPEECH = frozenset({"say", "tell", "report", "announce", "confirm", "deny", "add", "note", "write"})
+# how many steps up the parse from a time to the verb whose tense places it: a bound on the climb,
+# not a tuned figure (a time further from any verb than that keeps no tense)
+VERB_HOPS = 8
 
 
 @cache
@@ -42,14 +44,16 @@ def grammar() -> Grammar:
 class Candidate:
     __slots__ = ("clock", "end", "handler", "match", "name", "start")
 
-    def __init__(self, name: str, match: re.Match[str], handler: Callable[..., Timex | None]):
+    def __init__(self, name: str, match: re.Match[str], handler: Handler):
         self.name, self.match, self.handler = name, match, handler
         self.start, self.end = match.start(), match.end()
         self.clock: re.Match[str] | None = None
 
 
 WORD = re.compile(r"[A-Za-z]+|\d+")
-# how far around a trigger word a rule is run: its longest prefix before, its longest tail after
+# how far around a trigger word a rule is run, in characters: room for the longest prefix a rule
+# matches before its trigger and the longest tail after it; smaller windows cut matches (the times
+# table and dev-time show it), larger ones only cost time
 BEFORE, AFTER = 64, 80
 
 
@@ -89,13 +93,13 @@ def candidates(text: str, g: Grammar) -> list[Candidate]:
     the stage's cost, and most of a news text has no time in it."""
     wins = windows(text, g)
     found = []
-    for prio, (name, rx, handler, rank) in enumerate(g.rules):
-        spans = sorted({sp for cls in NEEDS[name] for sp in wins.get(cls, ())})
+    for prio, rule in enumerate(g.rules):
+        spans = sorted({sp for cls in rule.needs for sp in wins.get(cls, ())})
         last_end = -1
         for s, e in spans:
-            for m in rx.finditer(text, max(s, last_end), e):
+            for m in rule.rx.finditer(text, max(s, last_end), e):
                 if m.end() > m.start():
-                    found.append((m.start() - m.end(), rank, prio, Candidate(name, m, handler)))
+                    found.append((m.start() - m.end(), rule.rank, prio, Candidate(rule.name, m, rule.handler)))
                     last_end = max(last_end, m.end())
     found.sort(key=lambda f: (f[0], f[1], f[2], f[3].start))
     taken: list[tuple[int, int]] = []
@@ -105,10 +109,15 @@ def candidates(text: str, g: Grammar) -> list[Candidate]:
             taken.append((c.start, c.end))
             chosen.append(c)
     chosen.sort(key=lambda c: c.start)
-    return join_clocks(chosen, text, g)
+    return join_clocks(chosen, text, g.day_rules)
 
 
-def join_clocks(chosen: list[Candidate], text: str, g: Grammar) -> list[Candidate]:
+# what may stand between a clock time and the day it belongs to
+CLOCK_THEN_DATE = re.compile(r"\s*,?\s*(?:on\s+|of\s+)?$", re.I)
+DATE_THEN_CLOCK = re.compile(r"\s*,?\s*(?:at\s+|around\s+|about\s+|by\s+)?$", re.I)
+
+
+def join_clocks(chosen: list[Candidate], text: str, day_rules: frozenset[str]) -> list[Candidate]:
     """ "10 p.m. Wednesday", "Dec. 8 at 6:00": a clock time next to a day is one TIME."""
     out: list[Candidate] = []
     i = 0
@@ -117,12 +126,12 @@ def join_clocks(chosen: list[Candidate], text: str, g: Grammar) -> list[Candidat
         nxt = chosen[i + 1] if i + 1 < len(chosen) else None
         if nxt is not None:
             gap = text[c.end : nxt.start]
-            if c.name == "clock" and nxt.name in DAY_RULES and g.clock_then_date.match(gap):
+            if c.name == "clock" and nxt.name in day_rules and CLOCK_THEN_DATE.match(gap):
                 nxt.clock, nxt.start = c.match, c.start
                 out.append(nxt)
                 i += 2
                 continue
-            if c.name in DAY_RULES and nxt.name == "clock" and g.date_then_clock.match(gap):
+            if c.name in day_rules and nxt.name == "clock" and DATE_THEN_CLOCK.match(gap):
                 c.clock, c.end = nxt.match, nxt.end
                 out.append(c)
                 i += 2
@@ -132,15 +141,15 @@ def join_clocks(chosen: list[Candidate], text: str, g: Grammar) -> list[Candidat
     return out
 
 
-def verb_tense(verb: Token) -> str:
+def verb_tense(verb: Token, w: Words) -> str:
     """past, present or future from a verb's tag and its auxiliaries ('' when unclear)."""
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     words = {a.lower_ for a in auxes}
-    if words & UNCLEAR_AUX or verb.lower_ in UNCLEAR_AUX:
+    if words & w.unclear_modal or verb.lower_ in w.unclear_modal:
         return ""  # "would be paid in January" looks back or forward
-    if words & FUTURE_AUX or verb.lower_ in FUTURE_AUX:
+    if words & w.future_modal or verb.lower_ in w.future_modal:
         return "future"
-    if "going" in words or "to" in words:
+    if words & w.future_aux:
         return "future"  # "is going to", "plans to meet on Monday", "to be completed by"
     tags = {a.tag_ for a in auxes}
     if verb.tag_ == "VBD" or "VBD" in tags:
@@ -149,14 +158,14 @@ def verb_tense(verb: Token) -> str:
         # "is expected in December" is present; "has left", "killed on Monday" are past
         have = any(a.lemma_ == "have" for a in auxes)
         return "present" if tags & {"VBZ", "VBP"} and not have else "past"
-    if verb.tag_ in ("VBZ", "VBP") and verb.lemma_ in SPEECH:
+    if verb.tag_ in ("VBZ", "VBP") and verb.lemma_ in w.speech:
         return "past"  # "says on Monday" reports what was said
     if tags & {"VBZ", "VBP"} or verb.tag_ in ("VBZ", "VBP"):
         return "present"
     return ""
 
 
-def tense_finder(doc: Doc | None) -> Callable[[int, int], str]:
+def tense_finder(doc: Doc | None, w: Words) -> Callable[[int, int], str]:
     if doc is None:
         return lambda start, end: ""
 
@@ -165,9 +174,9 @@ def tense_finder(doc: Doc | None) -> Callable[[int, int], str]:
         if span is None or not len(span):
             return ""
         tok = span.root
-        for _ in range(8):
+        for _ in range(VERB_HOPS):
             if tok.pos_ in ("VERB", "AUX"):
-                return verb_tense(tok)
+                return verb_tense(tok, w)
             if tok.head.i == tok.i:
                 return ""
             tok = tok.head
@@ -188,11 +197,11 @@ def sentence_starts(text: str, doc: Doc | None) -> list[int]:
 def tag(text: str, published: date | None = None, doc: Doc | None = None, g: Grammar | None = None) -> list[Timex]:
     """All temporal expressions of `text`, resolved against `published`."""
     g = g or grammar()
-    ctx = Context(text, published, tense_finder(doc), sentence_starts(text, doc))
+    ctx = Context(text, published, tense_finder(doc, g.words), sentence_starts(text, doc))
     out: list[Timex] = []
     for c in candidates(text, g):
         try:
-            t = c.handler(c.match, ctx)
+            t = c.handler(g.words, c.match, ctx)
         except (OverflowError, ValueError):
             continue  # a date past the calendar's ends (year 0, 10000): not a time we can place
         if t is None:
@@ -212,7 +221,7 @@ def tag(text: str, published: date | None = None, doc: Doc | None = None, g: Gra
 
 
 def with_clock(t: Timex, c: Candidate, g: Grammar) -> Timex:
-    tv = g.clock_value(c.clock) if c.clock else None
+    tv = clock_value(g.words, c.clock) if c.clock else None
     t.start, t.end = min(t.start, c.start), max(t.end, c.end)
     if tv and t.value and re.fullmatch(r"(?:\d{4}|XXXX)-(?:\d\d|XX|WXX)-(?:\d\d|XX|\d)", t.value):
         t.value, t.type = t.value + tv, "TIME"

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-# coarser granularities have larger ranks; a shift keeps the coarser of two
+# coarser granularities have larger ranks ("that week" can take its week from a day, not from a year)
 RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "season": 3, "half": 4, "year": 5, "decade": 6, "century": 7}
 # the granularity that a unit letter (time_words.tsv) names
 UNIT_GRAN = {
@@ -33,6 +33,19 @@ UNIT_GRAN = {
 SEASONS = ("SP", "SU", "FA", "WI")
 # the month each season starts in; winter is counted from December
 SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+# how a point of each granularity is written in TIMEX3 (a season by its code, see Point.value)
+FORMAT = {
+    "day": "{y}-{month:02d}-{day:02d}",
+    "week": "{y}-W{part:02d}",
+    "month": "{y}-{month:02d}",
+    "quarter": "{y}-Q{part}",
+    "half": "{y}-H{part}",
+}
+# a decade is written as the first three digits of its year, a century as the first two
+DIGITS = {"decade": 3, "century": 2}
+# a two-digit year up to this one is in the 2000s ("'25"), above it in the 1900s ("'98"), where no
+# publication date gives a better pivot: 30 puts both TimeBank's 1990s and this century's years right
+YY_PIVOT = 30
 
 
 @dataclass(frozen=True)
@@ -46,23 +59,11 @@ class Point:
     @property
     def value(self) -> str:
         y = f"{self.year:04d}"
-        if self.gran == "day":
-            return f"{y}-{self.month:02d}-{self.day:02d}"
-        if self.gran == "week":
-            return f"{y}-W{self.part:02d}"
-        if self.gran == "month":
-            return f"{y}-{self.month:02d}"
-        if self.gran == "quarter":
-            return f"{y}-Q{self.part}"
-        if self.gran == "half":
-            return f"{y}-H{self.part}"
         if self.gran == "season":
             return f"{y}-{SEASONS[self.part]}"
-        if self.gran == "decade":
-            return y[:3]
-        if self.gran == "century":
-            return y[:2]
-        return y
+        if self.gran in DIGITS:
+            return y[: DIGITS[self.gran]]
+        return FORMAT.get(self.gran, "{y}").format(y=y, month=self.month, day=self.day, part=self.part)
 
     def start(self) -> date | None:
         """The first day the point covers."""
@@ -123,8 +124,25 @@ def shift(d: date, unit: str, n: int) -> date | None:
     return moved and (day(moved.year, moved.month, d.day) or moved)
 
 
-def coarser(a: str, b: str) -> str:
-    return a if RANK[a] >= RANK[b] else b
+def shifted(d: date, unit: str, n: int, gran: str) -> Point | None:
+    """The point of granularity `gran` that holds `d` moved by `n` units (None past the calendar's ends)."""
+    moved = shift(d, unit, n)
+    return None if moved is None else point(moved, gran)
+
+
+def quarter_in(q: Point, year: int) -> Point:
+    """The quarter `q` of another year ("the year-ago quarter")."""
+    return Point("quarter", year, q.month, 1, q.part)
+
+
+def two_digit_year(yy: int, pivot: int = YY_PIVOT) -> int:
+    return (2000 if yy <= pivot else 1900) + yy
+
+
+def latest_decade(tens: int, base: int) -> int:
+    """The first year of the last decade ending in `tens` (9 for the nineties) that began by `base`."""
+    year = (base // 100) * 100 + tens * 10
+    return year - 100 if year > base else year
 
 
 _VALUE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-W(\d{2})|-Q(\d)|-H(\d)|-(SP|SU|FA|WI))?(?:T.*)?$")
@@ -202,3 +220,15 @@ def nth_weekday(year: int, month: int, n: int, weekday: int) -> date | None:
         return None
     last = following - timedelta(days=1)
     return last - timedelta(days=(last.isoweekday() - weekday) % 7)
+
+
+def holiday_date(rule: str, year: int) -> date | None:
+    """The day of a holiday rule of time_holidays.tsv (MM-DD, MM-N-W, easter+K) in `year`."""
+    if rule.startswith("easter"):
+        e = easter(year)
+        return e and shift(e, "D", int(rule[6:]))
+    month, rest = rule.split("-", 1)
+    if "-" not in rest:
+        return day(year, int(month), int(rest))
+    n, wd = rest.rsplit("-", 1)
+    return nth_weekday(year, int(month), int(n), int(wd))
