@@ -14,6 +14,9 @@ import pytest
 
 from claimgraph import Analyzer, Article
 from claimgraph.analyse.places import gazetteer
+from claimgraph.analyse.places.lexicon import load_place_lexicon
+from claimgraph.analyse.places.outlet import home_names, outlet
+from claimgraph.lexicons import load_lexicons
 from claimgraph.model import Analysis, Entity
 from claimgraph.text.translit import name_key
 
@@ -57,6 +60,25 @@ def test_gazetteer_finds_spelling_variants(gaz):
     tartus = ids("Tartus")
     assert tartus and tartus & ids("Tartous") and tartus & ids("Ţarţūs")
     assert ids("Latakia") & ids("Lattakia")
+
+
+def test_describe_lists_what_a_name_may_be_most_populous_first(gaz):
+    lines = gazetteer.describe("Tartous")
+    rows = [line.split("\t") for line in lines]
+    assert rows and all(len(r) == 8 for r in rows)
+    assert any(r[3] == "SY" for r in rows)
+    populations = [int(r[6]) for r in rows]
+    assert populations == sorted(populations, reverse=True)
+
+
+def test_place_word_lists_load_and_agree():
+    lex = load_place_lexicon(load_lexicons().place_features)
+    assert {"in", "near"} <= lex.locatives and "may" in lex.false_friends and "support" in lex.agent_nouns
+    assert lex.kind_type["airbase"] == "FAC" and lex.kind_type["country"] == "GPE"
+    # every kind a feature word suggests says what it fits, and fits only known kinds
+    assert set(lex.features.values()) | {"settlement"} <= set(lex.hint_accepts)
+    assert all(kinds <= set(lex.kind_type) for kinds in lex.hint_accepts.values())
+    assert lex.locative_before.search("the convoy stopped near the ") and lex.title_before.search("said Sen. ")
 
 
 def test_countries_sit_at_their_centre_not_their_capital(gaz):
@@ -183,16 +205,15 @@ def test_distance_is_haversine():
 
 
 def test_domain_names_the_outlets_home_town(gaz):
-    from claimgraph.analyse.places.geocoder import _home_names, _outlet
-
-    assert _home_names(("columbuslocalnews",), gaz) == ("columbus",)
-    assert _home_names(("richmondandtwickenhamtimes",), gaz) == ("richmond", "twickenham")
-    assert _home_names(("dailypostathenian",), gaz) == ()  # not wholly places and newspaper words
-    assert _home_names(("haaretz",), gaz) == ()
-    country, homes = _outlet("http://columbuslocalnews.com/articles/1.html", gaz)
+    lex = load_place_lexicon(load_lexicons().place_features)
+    assert home_names(("columbuslocalnews",), gaz, lex) == ("columbus",)
+    assert home_names(("richmondandtwickenhamtimes",), gaz, lex) == ("richmond", "twickenham")
+    assert home_names(("dailypostathenian",), gaz, lex) == ()  # not wholly places and newspaper words
+    assert home_names(("haaretz",), gaz, lex) == ()
+    country, homes = outlet("http://columbuslocalnews.com/articles/1.html", gaz, lex)
     assert country == "US" and [h.names[0] for h in homes] == ["columbus"]  # a .com local paper
-    assert [h.names[0] for h in _outlet("http://www.parisbeacon.com/1", gaz)[1]] == ["paris"]
-    assert _outlet("http://lfpress.ca/news/1", gaz)[0] == "CA"
+    assert [h.names[0] for h in outlet("http://www.parisbeacon.com/1", gaz, lex)[1]] == ["paris"]
+    assert outlet("http://lfpress.ca/news/1", gaz, lex)[0] == "CA"
 
 
 def test_outlet_home_picks_the_local_namesake(analyzer):

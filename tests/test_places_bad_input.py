@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from claimgraph.analyse.places import aliases, gazetteer
+from claimgraph.analyse.places import aliases, gazetteer, index
+from claimgraph.config import ENV_GAZETTEER
 from claimgraph.errors import ResourceError
 
 
@@ -50,7 +51,7 @@ def test_corrupt_index_is_rebuilt(tmp_path, fake_build):
 def test_stale_index_is_rebuilt(tmp_path, fake_build):
     target = tmp_path / "gaz.sqlite"
     db = sqlite3.connect(target)
-    db.executescript(gazetteer.SCHEMA)
+    db.executescript(index.SCHEMA)
     db.execute("INSERT INTO meta VALUES ('version', '0')")
     db.commit()
     db.close()
@@ -79,8 +80,8 @@ def test_failed_rebuild_names_the_command(tmp_path, monkeypatch):
 
 
 def test_env_var_sets_the_path(monkeypatch, tmp_path):
-    monkeypatch.setenv(gazetteer.ENV_PATH, str(tmp_path / "x.sqlite"))
-    assert gazetteer.default_path() == tmp_path / "x.sqlite"
+    monkeypatch.setenv(ENV_GAZETTEER, str(tmp_path / "x.sqlite"))
+    assert index.default_path() == tmp_path / "x.sqlite"
 
 
 def test_alias_file_bad_lines_are_reported_and_the_rest_load(tmp_path, built):
@@ -107,7 +108,7 @@ def test_alias_file_bad_lines_are_reported_and_the_rest_load(tmp_path, built):
 
 def test_shipped_alias_file_is_clean(built):
     table = aliases.AliasTable()
-    aliases.parse_file(gazetteer.DATA / "aliases.tsv", table)
+    aliases.parse_file(index.DATA / "aliases.tsv", table)
     assert table.problems == []
     gaz = gazetteer.open_gazetteer(built)
     for entries in table.by_plain.values():

@@ -2,44 +2,31 @@
 
 `lexicons/places/aliases.tsv` ships with the project's own entries (military
 bases, short forms of country names, AP abbreviations of US states), each
-with its source. `CLAIMGRAPH_PLACE_ALIASES` names another file to read as
-well. A bad line is reported with its file and line number; the rest load.
+with its source. `CLAIMGRAPH_PLACE_ALIASES` (`Settings.place_aliases`) names
+other files to read as well. An entry's kind is one of
+`lexicons/places/kinds.tsv`. A bad line is reported with its file and line
+number; the rest load.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from claimgraph.analyse.places.gazetteer import DATA, MIN_KEY_LETTERS, Gazetteer, Match, Place
-from claimgraph.config import ENV_PLACE_ALIASES, Settings
+from claimgraph.analyse.places.gazetteer import Gazetteer
+from claimgraph.analyse.places.index import DATA, MIN_KEY_LETTERS, Match, Place
+from claimgraph.analyse.places.lexicon import place_kinds
+from claimgraph.config import Settings
 from claimgraph.errors import ResourceError
 from claimgraph.lexicons import iter_table
 from claimgraph.text.translit import name_key, plain
 
 log = logging.getLogger(__name__)
 
-ENV_ALIASES = ENV_PLACE_ALIASES
 COLUMNS = ("name", "target", "kind", "lat", "lon", "country", "source")
-KINDS = frozenset(
-    [
-        "country",
-        "region",
-        "district",
-        "city",
-        "town",
-        "area",
-        "airbase",
-        "airport",
-        "port",
-        "facility",
-        "water",
-        "continent",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -77,6 +64,10 @@ class AliasTable:
                 out.append(Match(place, "alias", exact))
         return out
 
+    def lookup_all(self, name: str, gazetteer: Gazetteer) -> list[Match]:
+        """The places `name` may be: this table's, then the gazetteer's."""
+        return self.lookup(name, gazetteer) + gazetteer.lookup(name)
+
 
 def resolve(alias: Alias, gazetteer: Gazetteer) -> Place | None:
     """The place an alias names: its target (kind overridden if it says so) or its own point."""
@@ -84,17 +75,10 @@ def resolve(alias: Alias, gazetteer: Gazetteer) -> Place | None:
         target = gazetteer.by_gid(alias.target)
         if target is None:
             return None
-        return Place(
-            gid=target.gid,
+        return replace(
+            target,
             name=alias.name if alias.kind and alias.kind != target.kind else target.name,
             kind=alias.kind or target.kind,
-            country=target.country,
-            admin1=target.admin1,
-            lat=target.lat,
-            lon=target.lon,
-            population=target.population,
-            fcode=target.fcode,
-            admin2=target.admin2,
         )
     assert alias.lat is not None and alias.lon is not None
     return Place(
@@ -145,8 +129,9 @@ def _check(cells: list[str]) -> str | None:
     name, target, kind, lat, lon, country, _ = cells
     if not name:
         return "no name"
-    if kind and kind not in KINDS:
-        return f"unknown kind {kind!r} (one of {', '.join(sorted(KINDS))})"
+    kinds = place_kinds()
+    if kind and kind not in kinds:
+        return f"unknown kind {kind!r} (one of {', '.join(sorted(kinds))})"
     if target:
         if ":" not in target:
             return f"target {target!r} is not a gazetteer id such as geonames:170654"
