@@ -51,6 +51,8 @@ def load_probe() -> dict:
 
 
 def stage_share(corpus: Path, docs: int, runs: int) -> dict:
+    from dataclasses import replace
+
     from claimgraph.analyse import STAGES, Analyzer
     from claimgraph.model import Article
 
@@ -58,18 +60,12 @@ def stage_share(corpus: Path, docs: int, runs: int) -> dict:
     timings: dict[str, float] = {}
 
     def timed(stage):
-        name = (
-            stage.__module__.rsplit(".", 1)[-1]
-            if stage.__module__ != "claimgraph.analyse.places.geocoder"
-            else "places"
-        )
-
         def run(document):
             t = time.perf_counter()
             stage(document)
-            timings[name] = timings.get(name, 0.0) + time.perf_counter() - t
+            timings[stage.name] = timings.get(stage.name, 0.0) + time.perf_counter() - t
 
-        return run
+        return replace(stage, func=run)
 
     analyzer = Analyzer(stages=[timed(s) for s in STAGES]).load()
     analyzer.analyze(Article(text="Warm-up in Damascus, Syria."))  # loads the gazetteer, not timed
