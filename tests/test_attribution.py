@@ -29,6 +29,27 @@ def test_according_to_after_the_clause(analyse):
     assert c.source.text == "the coast guard"
 
 
+def test_cue_phrase_from_the_lexicon(analyse):
+    # "in the words of" is read from cue_phrases.tsv, like "according to"
+    c = only_claim(analyse("In the words of the minister, the port is closed."))
+    assert (c.source.text, c.cue.text, c.content.text) == ("the minister", "In the words of", "the port is closed")
+    assert c.pattern == "according-to"
+
+
+def test_cue_phrase_with_a_passive_verb(analyse):
+    c = only_claim(analyse("The port is closed, as reported by Reuters."))
+    assert (c.source.text, c.cue.text, c.content.text) == ("Reuters", "as reported by", "The port is closed")
+
+
+def test_every_cue_phrase_ends_in_a_preposition_that_takes_the_source():
+    # a phrase the pattern cannot read would be a lexicon row that does nothing
+    from claimgraph.lexicons import load_lexicons
+
+    phrases = load_lexicons().cue_phrases
+    assert "in the words of" in phrases and "according to" in phrases
+    assert all(p.split()[-1] in ("to", "of", "by") for p in phrases), sorted(phrases)
+
+
 def test_inverted_report_after_the_content(analyse):
     c = only_claim(analyse("The bridge was destroyed overnight, officials said."))
     assert c.source.text == "officials"

@@ -96,3 +96,50 @@ def test_acronym_mentions_say_so(analyse):
     a = analyse("The Harbour Authority of Marvenna (HAM) closed the port. HAM gave no reason.")
     authority = entity_with(a, "HAM")
     assert [m.kind for m in authority.mentions if m.text == "HAM"] == ["acronym", "acronym"]
+
+
+# ------------------------------------------------------------------ shared coreference
+
+
+def _entity(eid: str, type_: str, name: str, *spans: tuple[int, int]):
+    from claimgraph.model import Entity, Mention
+
+    mentions = [Mention(start=s, end=e, text=name) for s, e in spans]
+    return Entity(id=eid, type=type_, name=name, key=name.lower(), mentions=mentions)
+
+
+def test_the_two_pronoun_agreements_differ_where_the_stages_did():
+    from claimgraph.analyse.coreference import argument_agrees, source_agrees
+
+    clintons = _entity("e1", "PERSON", "the Clintons", (0, 12))
+    moscow = _entity("e2", "GPE", "Moscow", (0, 6))
+    # a source "they" may be a plural-named person, never a country; an argument "they" the other way round
+    assert source_agrees("plural", clintons) and not source_agrees("plural", moscow)
+    assert argument_agrees("plural", moscow) and not argument_agrees("plural", clintons)
+    assert source_agrees("person", clintons) and argument_agrees("person", clintons)
+
+
+def test_mention_index_looks_back_as_each_stage_asks():
+    from claimgraph.analyse.coreference import MentionIndex
+
+    # two mentions at one start: "Ukraine" and "Ukraine's Defence Intelligence Directorate"
+    ukraine = _entity("e10", "GPE", "Ukraine", (40, 47))
+    hur = _entity("e9", "ORG", "Ukraine's Defence Intelligence Directorate", (40, 82), (0, 3))
+    entities = [ukraine, hur]
+    anything = lambda e: True  # noqa: E731
+    assert MentionIndex(entities, ties="earlier-entity").latest(90, anything) is ukraine
+    assert MentionIndex(entities, ties="greater-id").latest(90, anything) is hur  # "e9" > "e10" as text
+    # a mention that runs on past the pronoun counts only where it need not end before it
+    assert MentionIndex(entities, ties="greater-id").latest(60, anything) is hur
+    assert MentionIndex(entities, ties="greater-id").latest(60, anything, ended=True) is ukraine
+    assert MentionIndex(entities, ties="greater-id").latest(20, anything) is hur
+    assert MentionIndex(entities, ties="greater-id").latest(700, anything, reach=600) is None
+    assert MentionIndex(entities, ties="greater-id").latest(90, lambda e: e.type == "GPE") is ukraine
+
+
+def test_a_description_named_twice_is_one_entity(analyse):
+    a = analyse("Russian officials said the port was closed. Russian officials said the talks would resume.")
+    first, second = a.claims
+    assert first.source.entity is not None and first.source.entity == second.source.entity
+    officials = next(e for e in a.entities if e.id == first.source.entity)
+    assert [m.kind for m in officials.mentions] == ["description", "description"]

@@ -74,6 +74,18 @@ def test_lexicon_is_broad_and_typed():
     assert {o for pair in lex.conflicts for o in pair} <= outcomes
 
 
+def test_argument_words_are_data():
+    # the word lists the stage reads are lexicon files, not code
+    lex = load_event_lexicon()
+    assert {"in", "from", "near"} <= lex.locative and lex.strong_locative < lex.locative
+    assert {"against", "on", "upon"} == lex.target_prepositions
+    assert "AGREE" in lex.to_target and "CONSULT" in lex.with_target and "ASSAULT" in lex.hostile
+    assert lex.verbal <= PLOVER and "ASSAULT" not in lex.verbal
+    assert ("in", "exchange") in lex.idioms and "city" in lex.features
+    assert lex.agent_types == {"PERSON", "ORG", "NORP", "GPE"}
+    assert {"if", "unless"} == lex.conditional and "has" in lex.present
+
+
 def test_trigger_forms_read_back():
     assert trigger_lemma("fled") == "flee"
     assert trigger_lemma("withdrew") == "withdraw"

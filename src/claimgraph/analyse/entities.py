@@ -11,8 +11,10 @@ spaCy's NER is the start; news needs more:
 - names the NER tagged once but missed elsewhere ("anti-Assad"): one sense
   per discourse, every later occurrence of a known name is a mention.
 
-Pronouns and descriptions that act as sources ("They assert", "the ministry
-said") are resolved by the attribution stage, which adds them as mentions.
+Pronouns and descriptions are resolved later, by the stages that need them
+(attribution for sources: "They assert", "the ministry said"; events for
+arguments: "its army", "opposition forces"), through `analyse/coreference.py`;
+they add them as mentions.
 """
 
 from __future__ import annotations

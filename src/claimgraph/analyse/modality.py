@@ -24,7 +24,6 @@ from claimgraph.analyse.document import Document
 from claimgraph.analyse.stage import stage
 from claimgraph.model import Claim, Hedge, Span
 
-EPISTEMIC_MODALS = frozenset({"may", "might", "could"})
 # These hedge only as approximators of a number: "about 300", "some 20 people".
 APPROXIMATORS = frozenset({"about", "around", "some", "nearly", "almost", "roughly", "approximately"})
 # Modal verbs count as hedges only when tagged as modals ("may" is also a month).
@@ -69,7 +68,8 @@ def _modal_root(document: Document, claim: Claim) -> bool:
     if span is None:
         return False
     roots = [t for t in span if t.head.i < span.start or t.head.i >= span.end or t.head.i == t.i]
-    return any(c.dep_ == "aux" and c.lower_ in EPISTEMIC_MODALS and c.tag_ == "MD" for r in roots for c in r.children)
+    epistemic = document.resources.lexicons.epistemic_modals  # lexicons/modals.tsv
+    return any(c.dep_ == "aux" and c.lower_ in epistemic and c.tag_ == "MD" for r in roots for c in r.children)
 
 
 def find_hedges(document: Document) -> list[Hedge]:

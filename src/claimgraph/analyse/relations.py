@@ -27,20 +27,23 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
 from claimgraph.analyse.document import Document
-from claimgraph.analyse.events import load_event_lexicon, trigger_entry, trigger_lemma
+from claimgraph.analyse.events.lexicon import load_event_lexicon, trigger_entry, trigger_lemma
 from claimgraph.analyse.stage import stage
 from claimgraph.model import Analysis, Claim, Entity, Event, Relation, Span
 from claimgraph.text.translit import plain
 
-WINDOW = 40  # earlier claims per shared entity compared inside one article
+# Tunables, all set by hand when the rules were written (no tuning run is recorded):
+WINDOW = 40  # earlier claims per shared entity compared inside one article: keeps the cost linear
 ELABORATE_SENTENCES = 3  # how far apart two claims of one source may be to elaborate
 APPROX = 0.15  # "about 300" covers 255..345
+COUNT_REACH = 60  # characters from a number to the event after it ("20 people were killed")
+CONTRAST_PARAGRAPHS = 2  # how many paragraphs back a contrast phrase looks for the claims it contrasts
 
 
 class _Analysed(Protocol):
@@ -142,7 +145,7 @@ def _relations(sides: Sequence[_Analysed], cross: bool) -> list[Relation]:
             found[_pair(rel.a, rel.b)] = rel
     for a, b in _candidates(facts, ents, cross):
         key = _pair(a.uid, b.uid)
-        rel = _judge(a, b, ents, sides)
+        rel = _judge(a, b, ents)
         if rel is None:
             continue
         old = found.get(key)
@@ -234,7 +237,7 @@ def _counts(claim: Claim, events: list[_EventFacts]) -> list[_Count]:
         if what is None:
             # "20 people were killed": the nearest event after the number says what happened to them
             start = claim.content.start + m.end()
-            after = [e for e in events if e.event.trigger.start >= start - 1 and e.event.trigger.start - start < 60]
+            after = [e for e in events if -1 <= e.event.trigger.start - start < COUNT_REACH]
             near = min(after, key=lambda e: e.event.trigger.start, default=None)
             if near is None:
                 continue
@@ -278,7 +281,7 @@ def _candidates(facts: list[_ClaimFacts], ents: _Entities, cross: bool) -> Itera
             earlier.append(i)
 
 
-def _judge(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities, sides: Sequence[_Analysed]) -> Relation | None:
+def _judge(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities) -> Relation | None:
     """The strongest relation between two claims, or None."""
     for rule in (_fates, _denial, _polarity, _numbers):
         rel = rule(a, b, ents)
@@ -291,24 +294,37 @@ def _judge(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities, sides: Sequence[_Ana
     return None
 
 
-def _fates(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities) -> Relation | None:
-    conflicts = load_event_lexicon().conflicts
+def _event_pairs(
+    kind: str, a: _ClaimFacts, b: _ClaimFacts, reason: Callable[[_EventFacts, _EventFacts], str | None]
+) -> Relation | None:
+    """A relation of `kind`, b to a, for the first pair of their events that
+    `reason` finds one for; its spans are the two triggers and the claims."""
     for ea in a.events:
         for eb in b.events:
-            if ea.outcome is None or eb.outcome is None or ea.outcome == eb.outcome:
-                continue
-            why = conflicts.get(frozenset((ea.outcome, eb.outcome)))
-            if why is None or ea.event.negated or eb.event.negated:
-                continue
-            if not ents.same(a.side, ea.fated, b.side, eb.fated) or _times_differ(ea.event, eb.event):
-                continue
-            who = ents.name(a.side, ea.fated)
-            reason = (
-                f"incompatible outcomes for {who}: “{eb.event.trigger.text}” ({eb.outcome}, according to "
-                f"{b.source_label}) vs “{ea.event.trigger.text}” ({ea.outcome}, according to {a.source_label}); {why}"
-            )
-            return _relation("contradicts", b, a, reason, [eb.event.trigger, ea.event.trigger])
+            why = reason(ea, eb)
+            if why is not None:
+                return _relation(kind, b, a, why, [eb.event.trigger, ea.event.trigger])
     return None
+
+
+def _fates(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities) -> Relation | None:
+    conflicts = load_event_lexicon().conflicts
+
+    def reason(ea: _EventFacts, eb: _EventFacts) -> str | None:
+        if ea.outcome is None or eb.outcome is None or ea.outcome == eb.outcome:
+            return None
+        why = conflicts.get(frozenset((ea.outcome, eb.outcome)))
+        if why is None or ea.event.negated or eb.event.negated:
+            return None
+        if not ents.same(a.side, ea.fated, b.side, eb.fated) or _times_differ(ea.event, eb.event):
+            return None
+        who = ents.name(a.side, ea.fated)
+        return (
+            f"incompatible outcomes for {who}: “{eb.event.trigger.text}” ({eb.outcome}, according to "
+            f"{b.source_label}) vs “{ea.event.trigger.text}” ({ea.outcome}, according to {a.source_label}); {why}"
+        )
+
+    return _event_pairs("contradicts", a, b, reason)
 
 
 def _denial(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities) -> Relation | None:
@@ -326,18 +342,17 @@ def _denial(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities) -> Relation | None:
 
 
 def _polarity(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities) -> Relation | None:
-    for ea in a.events:
-        for eb in b.events:
-            if ea.event.negated == eb.event.negated or not _same_event(ea, a.side, eb, b.side, ents):
-                continue
-            neg, pos = (ea, eb) if ea.event.negated else (eb, ea)
-            who = ents.name(a.side, ea.event.actor)
-            reason = (
-                f"one claim says {who} {pos.event.trigger.text}, the other that {who} did not "
-                f"({neg.event.trigger.text}, negated): opposite polarity of the same event"
-            )
-            return _relation("contradicts", b, a, reason, [eb.event.trigger, ea.event.trigger])
-    return None
+    def reason(ea: _EventFacts, eb: _EventFacts) -> str | None:
+        if ea.event.negated == eb.event.negated or not _same_event(ea, a.side, eb, b.side, ents):
+            return None
+        neg, pos = (ea, eb) if ea.event.negated else (eb, ea)
+        who = ents.name(a.side, ea.event.actor)
+        return (
+            f"one claim says {who} {pos.event.trigger.text}, the other that {who} did not "
+            f"({neg.event.trigger.text}, negated): opposite polarity of the same event"
+        )
+
+    return _event_pairs("contradicts", a, b, reason)
 
 
 def _numbers(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities) -> Relation | None:
@@ -351,35 +366,34 @@ def _numbers(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities) -> Relation | None
 
 
 def _supports(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities) -> Relation | None:
-    for ea in a.events:
-        for eb in b.events:
-            if ea.event.negated or eb.event.negated or "denied" in (ea.event.status, eb.event.status):
-                continue
-            if not _same_event(ea, a.side, eb, b.side, ents) or not _compatible(ea, a.side, eb, b.side, ents):
-                continue
-            reason = (
-                f"{b.source_label} and {a.source_label} both report that {ents.name(a.side, ea.event.actor)} "
-                f"{ea.event.trigger.text}/{eb.event.trigger.text} ({ea.event.type}) with no detail in conflict"
-            )
-            return _relation("supports", b, a, reason, [eb.event.trigger, ea.event.trigger])
-    return None
+    def reason(ea: _EventFacts, eb: _EventFacts) -> str | None:
+        if ea.event.negated or eb.event.negated or "denied" in (ea.event.status, eb.event.status):
+            return None
+        if not _same_event(ea, a.side, eb, b.side, ents) or not _compatible(ea, a.side, eb, b.side, ents):
+            return None
+        return (
+            f"{b.source_label} and {a.source_label} both report that {ents.name(a.side, ea.event.actor)} "
+            f"{ea.event.trigger.text}/{eb.event.trigger.text} ({ea.event.type}) with no detail in conflict"
+        )
+
+    return _event_pairs("supports", a, b, reason)
 
 
 def _elaborates(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities) -> Relation | None:
     if abs(a.claim.sentence - b.claim.sentence) > ELABORATE_SENTENCES:
         return None
-    for ea in a.events:
-        for eb in b.events:
-            if not ents.same(a.side, ea.event.actor, b.side, eb.event.actor):
-                continue
-            if ea.lemma == eb.lemma and not _adds_detail(eb.event, ea.event):
-                continue  # the same event told again, nothing added
-            reason = (
-                f"{a.source_label} adds detail about {ents.name(a.side, ea.event.actor)}: "
-                f"“{eb.event.trigger.text}” after “{ea.event.trigger.text}”"
-            )
-            return _relation("elaborates", b, a, reason, [eb.event.trigger, ea.event.trigger])
-    return None
+
+    def reason(ea: _EventFacts, eb: _EventFacts) -> str | None:
+        if not ents.same(a.side, ea.event.actor, b.side, eb.event.actor):
+            return None
+        if ea.lemma == eb.lemma and not _adds_detail(eb.event, ea.event):
+            return None  # the same event told again, nothing added
+        return (
+            f"{a.source_label} adds detail about {ents.name(a.side, ea.event.actor)}: "
+            f"“{eb.event.trigger.text}” after “{ea.event.trigger.text}”"
+        )
+
+    return _event_pairs("elaborates", a, b, reason)
 
 
 def _telling(ef: _EventFacts, side: int, ents: _Entities) -> str:
@@ -480,7 +494,7 @@ def _previous_claims(by_sentence: dict[int, list[Claim]], index: int, document: 
     """The claims of the nearest earlier sentence that has any, within two paragraphs."""
     paragraph = document.sentences[index].paragraph
     for j in range(index - 1, -1, -1):
-        if paragraph - document.sentences[j].paragraph > 2:
+        if paragraph - document.sentences[j].paragraph > CONTRAST_PARAGRAPHS:
             break
         if j in by_sentence:
             return by_sentence[j]

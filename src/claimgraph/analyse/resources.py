@@ -16,8 +16,8 @@ from claimgraph.analyse.places.aliases import AliasTable, alias_paths, load_alia
 from claimgraph.analyse.places.gazetteer import Gazetteer
 from claimgraph.analyse.places.gazetteer import load as load_gazetteer
 from claimgraph.analyse.places.lexicon import PlaceLexicon, load_place_lexicon
-from claimgraph.analyse.times.lexicon import load as load_time_lexicon
 from claimgraph.analyse.times.grammar import Grammar
+from claimgraph.analyse.times.lexicon import load as load_time_lexicon
 from claimgraph.config import Settings
 from claimgraph.lexicons import Lexicons, load_lexicons
 

@@ -70,9 +70,19 @@ class Lexicons:
     cue_adverbs: dict[str, Cue]
     hedges: dict[str, str]  # lower-cased word or phrase -> kind (modal, adverb, adjective, verb)
     source_nouns: frozenset[str]  # lemmas of nouns that can stand for an unnamed source
+    collective_nouns: frozenset[str]  # the source nouns that name a body or a document, not a person
     contrast: tuple[str, ...]  # lower-cased phrases that set one claim against another
     negations: frozenset[str]
     place_features: dict[str, str]  # lower-cased feature word or phrase -> place kind
+    pronouns: dict[str, str]  # lower-cased pronoun -> kind (person, plural, thing, relative, speaker)
+    source_pronouns: frozenset[str]  # pronouns that attribution resolves as a claim's source
+    weak_objects: frozenset[str]  # objects that point to content elsewhere ("said so")
+    demonstratives: frozenset[str]  # determiners that make an object point elsewhere ("this point")
+    generic_determiners: frozenset[str]  # determiners of a generic source ("some analysts")
+    content_trim: frozenset[str]  # words and marks dropped from the start of a claim's content
+    modals: frozenset[str]  # every modal verb listed: none is present tense
+    hypothetical_modals: frozenset[str]  # "would": under a condition, what would happen
+    epistemic_modals: frozenset[str]  # "may": a guess, speculated
 
 
 def _cues(name: str) -> dict[str, Cue]:
@@ -82,16 +92,35 @@ def _cues(name: str) -> dict[str, Cue]:
     }
 
 
+def words(rows: list[dict[str, str]], column: str, where: str | None = None, value: str = "yes") -> frozenset[str]:
+    """The lower-cased `column` of every row, or of the rows whose column `where` holds `value`."""
+    return frozenset(r[column].lower() for r in rows if where is None or r[where] == value)
+
+
 @cache
 def load_lexicons() -> Lexicons:
+    sources = load_table("source_nouns.tsv")
+    pronouns = load_table("pronouns.tsv")
+    attribution = load_table("attribution_words.tsv")
+    modals = load_table("modals.tsv")
     return Lexicons(
         cue_verbs=_cues("cue_verbs.tsv"),
         cue_nouns=_cues("cue_nouns.tsv"),
         cue_phrases=_cues("cue_phrases.tsv"),
         cue_adverbs=_cues("cue_adverbs.tsv"),
         hedges={r["hedge"].lower(): r["kind"] for r in load_table("hedges.tsv")},
-        source_nouns=frozenset(r["noun"].lower() for r in load_table("source_nouns.tsv")),
+        source_nouns=words(sources, "noun"),
+        collective_nouns=words(sources, "noun", "collective"),
         contrast=tuple(r["phrase"].lower() for r in load_table("contrast.tsv")),
-        negations=frozenset(r["word"].lower() for r in load_table("negations.tsv")),
+        negations=words(load_table("negations.tsv"), "word"),
         place_features={r["feature"].lower(): r["kind"] for r in load_table("place_features.tsv")},
+        pronouns={r["pronoun"].lower(): r["kind"] for r in pronouns},
+        source_pronouns=words(pronouns, "pronoun", "source"),
+        weak_objects=words(attribution, "word", "role", "weak-object"),
+        demonstratives=words(attribution, "word", "role", "demonstrative"),
+        generic_determiners=words(attribution, "word", "role", "generic"),
+        content_trim=words(attribution, "word", "role", "trim"),
+        modals=words(modals, "modal"),
+        hypothetical_modals=words(modals, "modal", "hypothetical"),
+        epistemic_modals=words(modals, "modal", "epistemic"),
     )
