@@ -29,7 +29,10 @@ from cryptography.x509.oid import NameOID
 from claimgraph.errors import InputError
 from claimgraph.ingest.fetch import Fetcher
 
-HOSTS = {"news.test": "127.0.0.1", "intranet.test": "10.0.0.1"}
+IDN = "例え.テスト"
+PUNY = IDN.encode("idna").decode()  # xn--r8jz45g.xn--zckzah
+# both forms of the IDN resolve to loopback, so an IDN sent as it is fails here, never in a real lookup
+HOSTS = {"news.test": "127.0.0.1", "intranet.test": "10.0.0.1", IDN: "127.0.0.1", PUNY: "127.0.0.1"}
 PAGE = b"<html><body><p>The port reopened on Monday.</p></body></html>"
 REDIRECTS = {"/to-intranet": "https://intranet.test/secret", "/to-private-ip": "https://192.168.1.1/secret"}
 
@@ -174,6 +177,15 @@ def test_credentials_in_the_url_stay_out_of_the_host_header(ca):
     with serving(ca.issue_cert("news.test").configure_cert) as (server, port):
         trusting(ca).fetch(f"https://reader:secret@news.test:{port}/page")
     assert {host for _, host in server.requests} == {f"news.test:{port}"}
+
+
+def test_an_idn_host_goes_out_as_punycode_in_sni_the_host_header_and_the_certificate_check(ca, network):
+    with serving(ca.issue_cert(PUNY).configure_cert) as (server, port):
+        resp = trusting(ca).fetch(f"https://{IDN}:{port}/page")
+    assert (resp.status, resp.url) == (200, f"https://{PUNY}:{port}/page")
+    assert PUNY in network.resolved and IDN not in network.resolved
+    assert server.sni == [PUNY] * 2
+    assert server.requests == [("/robots.txt", f"{PUNY}:{port}"), ("/page", f"{PUNY}:{port}")]
 
 
 @pytest.mark.parametrize("names", [("other.test",), ("127.0.0.1",)], ids=["another-name", "the-pinned-address"])

@@ -1,6 +1,7 @@
 """RSS and Atom feeds with feedparser: each entry becomes an article, from
 the entry's own full text when it carries one, else from its link (an
-item to follow, which `sources` fetches)."""
+item to follow, which `sources` fetches). A link that names nothing fails
+its entry alone, with one line."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
+from claimgraph.errors import InputError
 from claimgraph.ingest.items import Item, Options
 from claimgraph.model import Article
+from claimgraph.text.identity import check_url, shown
 
 FULL_TEXT_WORDS = 80  # an entry with fewer words is a teaser: fetch the page
 _TAG = re.compile(r"<[^>]+>")
@@ -26,8 +29,16 @@ def from_feed_bytes(data: bytes, where: str, options: Options) -> Iterator[Item]
         yield Item(where, error=f"{where}: not a readable feed ({reason})")
         return
     publisher = feed.feed.get("title")
+    # relative links are the feed's own: joined onto its URL, or the channel's link for a file
+    base = where if where.startswith(("http://", "https://")) else feed.feed.get("link")
     for n, entry in enumerate(usable, start=1):
         link = entry.get("link")
+        if link:
+            try:
+                link = check_url(link, base)
+            except InputError as exc:
+                yield Item(shown(link), error=f"{where}: entry {n} has a bad link, {exc}")
+                continue
         origin = link or f"{where}#entry{n}"
         text = _entry_text(entry)
         if len(text.split()) >= FULL_TEXT_WORDS:
@@ -43,7 +54,7 @@ def from_feed_bytes(data: bytes, where: str, options: Options) -> Iterator[Item]
                 ),
                 meta={"author": entry.get("author")},
             )
-        elif link and link.startswith(("http://", "https://")):
+        elif link:
             if options.is_known is not None and options.is_known(link):
                 continue  # stored on an earlier poll: no need to fetch it again
             yield Item(link, follow=link, published=_date(entry))

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from claimgraph.errors import ClaimgraphError
 from claimgraph.ingest.items import Item, Options
 from claimgraph.ingest.parse import from_bytes
+from claimgraph.text.identity import check_url, shown
 
 FEED_TYPES = ("rss", "atom", "xml")
 PAGE_TYPES = ("html", "text/plain")
@@ -14,7 +15,13 @@ PAGE_TYPES = ("html", "text/plain")
 
 def from_url(url: str, options: Options) -> Iterator[Item]:
     """A page becomes one article; a feed becomes its entries. A feed that has
-    not changed since the last poll (304 to a conditional GET) yields nothing."""
+    not changed since the last poll (304 to a conditional GET) yields nothing.
+    A URL that names nothing is one failure, named without its credentials."""
+    try:
+        url = check_url(url)
+    except ClaimgraphError as exc:
+        yield Item(shown(url), error=str(exc))
+        return
     fetcher = options.get_fetcher()
     state = options.feed_state
     etag, modified = state.get(url) if state is not None else (None, None)
