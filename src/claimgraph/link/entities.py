@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from claimgraph.link.unionfind import UnionFind
 from claimgraph.store import schema as t
-from claimgraph.store.bulk import chunks, insert_rows, reassign, update_chunked
+from claimgraph.store.bulk import chunks, delete_ids, insert_rows, reassign, update_chunked
 
 _COLUMNS = (
     t.entities.c.id,
@@ -28,12 +28,13 @@ _COLUMNS = (
 )
 
 
-def _current():
+def _current() -> sa.ColumnElement[bool]:
+    """Entities of articles that no newer version has replaced."""
     return t.entities.c.article_id.not_in(t.superseded_articles())
 
 
-def unify_entities(conn: Connection, full: bool) -> tuple[int, int]:
-    """Unify the new entities (or, with `full`, all); returns (entities, xentities) in the ledger."""
+def unify_entities(conn: Connection, full: bool) -> None:
+    """Unify the new entities (or, with `full`, all)."""
     if full:
         conn.execute(t.entities.update().values(xentity_id=None))
         conn.execute(t.xentities.delete())
@@ -42,8 +43,6 @@ def unify_entities(conn: Connection, full: bool) -> tuple[int, int]:
     ).all()
     if new:
         _place(conn, new)
-    entities = conn.execute(sa.select(sa.func.count()).select_from(t.entities)).scalar_one()
-    return entities, conn.execute(sa.select(sa.func.count()).select_from(t.xentities)).scalar_one()
 
 
 def _place(conn: Connection, new: list) -> None:
@@ -86,12 +85,11 @@ def _place(conn: Connection, new: list) -> None:
         for key in keys_of[eid]:
             uf.union(first_by.setdefault("key:" + key, eid), eid)
 
-    merged = [(old, uf.find(old)) for old in sorted(stored_roots) if uf.find(old) != old]
+    merged = uf.merged(stored_roots)
     touched = {uf.find(eid) for eid in new_ids}
     reassign(conn, t.entities, "xentity_id", merged)
     update_chunked(conn, t.entities, "xentity_id", [(eid, uf.find(eid)) for eid in new_ids])
-    for chunk in chunks(sorted(touched | {old for old, _root in merged})):
-        conn.execute(t.xentities.delete().where(t.xentities.c.id.in_(chunk)))
+    delete_ids(conn, t.xentities, touched | {old for old, _root in merged})
     for chunk in chunks(sorted(touched)):
         insert_rows(conn, t.xentities, _xentity_rows(conn, chunk))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class UnionFind:
     def __init__(self) -> None:
@@ -20,3 +22,7 @@ class UnionFind:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
+
+    def merged(self, roots: Iterable[int]) -> list[tuple[int, int]]:
+        """(old, new) for each of these former roots that now hangs under another root, in order of old."""
+        return [(old, self.find(old)) for old in sorted(roots) if self.find(old) != old]

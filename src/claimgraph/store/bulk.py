@@ -73,5 +73,11 @@ def reassign(conn: Connection, table: sa.Table, column: str, moves: list[tuple[i
         conn.execute(stmt, [{"_old": old, "_new": new} for old, new in moves])
 
 
+def delete_ids(conn: Connection, table: sa.Table, ids: Iterable[int]) -> None:
+    """Delete the rows of `table` with these ids."""
+    for chunk in chunks(sorted(ids)):
+        conn.execute(table.delete().where(table.c.id.in_(chunk)))
+
+
 def _mark(conn: Connection) -> str:
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"

@@ -270,6 +270,15 @@ def _allocate(conn: Connection, table: sa.Table, n: int) -> list[int]:
     return list(range(top + 1, top + 1 + n))
 
 
+def _insert_new(conn: Connection, table: sa.Table, rows: list[dict]) -> list[int]:
+    """Insert rows under fresh ids (set on each row), returned in row order for their child rows."""
+    ids = _allocate(conn, table, len(rows))
+    for id_, row in zip(ids, rows, strict=True):
+        row["id"] = id_
+    insert_rows(conn, table, rows)
+    return ids
+
+
 def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
     """Entities, claims, events and relations of newly stored articles."""
     entity_rows, entity_owner = [], []
@@ -290,10 +299,7 @@ def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
                 }
             )
             entity_owner.append((aid, e))
-    entity_ids = _allocate(conn, t.entities, len(entity_rows))
-    for eid, row in zip(entity_ids, entity_rows, strict=True):
-        row["id"] = eid
-    insert_rows(conn, t.entities, entity_rows)
+    entity_ids = _insert_new(conn, t.entities, entity_rows)
     ent_id: dict[tuple[int, str], int] = {}
     key_rows = []
     for eid, (aid, e) in zip(entity_ids, entity_owner, strict=True):
@@ -325,10 +331,7 @@ def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
                 }
             )
             claim_owner.append((aid, a, c))
-    claim_ids = _allocate(conn, t.claims, len(claim_rows))
-    for cid, row in zip(claim_ids, claim_rows, strict=True):
-        row["id"] = cid
-    insert_rows(conn, t.claims, claim_rows)
+    claim_ids = _insert_new(conn, t.claims, claim_rows)
     cl_id: dict[tuple[int, str], int] = {}
     mention_rows = []
     for cid, (aid, a, c) in zip(claim_ids, claim_owner, strict=True):
