@@ -83,7 +83,7 @@ def bench_store(args) -> None:
         Path(folder, "e2e").mkdir()
         with ledger(args.pg, str(Path(folder, "e2e"))) as store:
             t0 = time.perf_counter()
-            summary = api.ingest([str(path)], store, batch=BATCH, link=False)
+            summary = api.ingest([str(path)], db=store, batch=BATCH, link=False)
             spent = time.perf_counter() - t0
             backend = store.dialect
         print(
@@ -186,11 +186,11 @@ def bench_search(args) -> None:
         n = store.count("claims")
         qs = queries(rng, args.queries)
         for q in qs[:10]:  # warm the caches
-            api.search(q, store)
+            api.search(q, db=store)
         times = {}
         for q in qs:
             t0 = time.perf_counter()
-            api.search(q, store, limit=20)
+            api.search(q, db=store, limit=20)
             times.setdefault(
                 q.split()[-1].split(":")[0] if ":" in q else ("phrase" if '"' in q else "words"), []
             ).append(time.perf_counter() - t0)

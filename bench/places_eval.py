@@ -18,10 +18,8 @@ import sys
 from pathlib import Path
 
 from claimgraph.analyse import Analyzer
-
-# Characters that str.splitlines() treats as line ends: JSON allows them raw
-from claimgraph.ingest.articles import read_jsonl
-from claimgraph.model import Article, BadItem
+from claimgraph.ingest.items import Options
+from claimgraph.ingest.sources import expand
 
 # Characters that str.splitlines() treats as line ends: JSON allows them raw
 # inside strings, but a reader that splits on them would cut the line.
@@ -38,11 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", help="folder for cached spaCy parses")
     args = ap.parse_args(argv)
     analyzer = Analyzer().load()
-    items = list(read_jsonl(args.jsonl, None, analyzer.settings.max_chars))
+    items = list(expand([args.jsonl], Options(max_chars=analyzer.settings.max_chars), jsonl=True))
     for item in items:
-        if isinstance(item, BadItem):
-            print(f"{item.where}: {item.error}", file=sys.stderr)
-    articles = [a for a in items if isinstance(a, Article)]
+        if item.error is not None:
+            print(f"{item.origin}: {item.error}", file=sys.stderr)
+    articles = [item.article for item in items if item.article is not None]
     if not args.cache:
         for analysis in analyzer.analyze_many(articles):
             print(_line(analysis))

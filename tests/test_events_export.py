@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
+from claimgraph.formats.events_csv import GDELT_COLUMNS, PLOVER_COLUMNS, gdelt_rows, plover_rows, to_events_csv
 from claimgraph.model import Analysis, Entity, Event, Geo, Mention, Span
-from claimgraph.serve.events_export import GDELT_COLUMNS, PLOVER_COLUMNS, gdelt_rows, plover_rows, to_events_csv
 
 TEXT = "Rebels captured Homs. If Turkey invaded, NATO would respond."
 

@@ -9,7 +9,6 @@ can reach another machine even if the address guard were broken.
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import socket
 import ssl
 import threading
@@ -28,6 +27,7 @@ from cryptography.x509.oid import NameOID
 
 from claimgraph.errors import InputError
 from claimgraph.ingest.fetch import Fetcher
+from loopback import loopback_only
 
 IDN = "例え.テスト"
 PUNY = IDN.encode("idna").decode()  # xn--r8jz45g.xn--zckzah
@@ -103,7 +103,7 @@ class Network:
 def network(monkeypatch) -> Network:
     """The made-up names resolve through HOSTS; connections may go to loopback only."""
     net = Network()
-    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.create_connection
+    real_getaddrinfo = socket.getaddrinfo
 
     def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
         net.resolved.append(host)
@@ -111,14 +111,8 @@ def network(monkeypatch) -> Network:
             return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (HOSTS[host], port))]
         return real_getaddrinfo(host, port, family, type, proto, flags)
 
-    def create_connection(address, *args, **kwargs):
-        net.connected.append(address)
-        if ipaddress.ip_address(address[0]) not in ipaddress.ip_network("127.0.0.0/8"):
-            raise AssertionError(f"the test tried to connect to {address}")  # not an OSError: never swallowed
-        return real_connect(address, *args, **kwargs)
-
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    monkeypatch.setattr(socket, "create_connection", create_connection)
+    monkeypatch.setattr(socket, "create_connection", loopback_only(net.connected))
     return net
 
 

@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import ClassVar
 
 import pytest
@@ -32,6 +32,7 @@ from claimgraph.ingest.html import from_html
 from claimgraph.store import open_store
 from claimgraph.store import schema as t
 from claimgraph.text.identity import canonical_url, check_url
+from loopback import QuietHandler, loopback_only
 
 IDN = "例え.テスト"  # not Latin-1: a Host header of it cannot even be encoded
 PUNY = IDN.encode("idna").decode()
@@ -65,23 +66,11 @@ STORY_IDN = "The mayor of Homs said the new hospital wing would open in March, t
 FULL = " ".join(["The minister said the new bridge in Aleppo would open in the spring after years of delay."] * 8)
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(QuietHandler):
     """One loopback server for every made-up host: routes by (host, path)."""
 
     hits: ClassVar[list[tuple[str, str, str | None]]] = []  # (host header, path, user agent)
     busy: ClassVar[dict[str, int]] = {}
-
-    def log_message(self, *args):  # keep test output clean
-        pass
-
-    def send(self, status: int, body: bytes = b"", ctype: str = "text/html; charset=utf-8", headers=()) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in headers:
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
 
     def do_GET(self):
         host_header = self.headers.get("Host") or ""
@@ -142,7 +131,6 @@ def server() -> Iterator[int]:
 def network(monkeypatch) -> list[tuple[str, int]]:
     """Names resolve through HOSTS only (no real DNS); connections go to loopback only."""
     connected: list[tuple[str, int]] = []
-    real_connect = socket.create_connection
 
     def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
         try:
@@ -155,14 +143,8 @@ def network(monkeypatch) -> list[tuple[str, int]]:
             return [(socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port, 0, 0))]
         return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
 
-    def create_connection(address, *args, **kwargs):
-        connected.append(address)
-        if ipaddress.ip_address(address[0]) not in ipaddress.ip_network("127.0.0.0/8"):
-            raise AssertionError(f"the test tried to connect to {address}")  # not an OSError: never swallowed
-        return real_connect(address, *args, **kwargs)
-
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    monkeypatch.setattr(socket, "create_connection", create_connection)
+    monkeypatch.setattr(socket, "create_connection", loopback_only(connected))
     return connected
 
 

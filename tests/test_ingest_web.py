@@ -6,7 +6,7 @@ import gzip
 import io
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import ClassVar
 
 import pytest
@@ -16,6 +16,7 @@ from claimgraph.analyse import Analyzer
 from claimgraph.errors import InputError
 from claimgraph.ingest.fetch import Fetcher
 from claimgraph.store import open_store
+from loopback import QuietHandler
 
 ARTICLE = b"""<html lang="en"><head><title>Port closed</title>
 <meta property="article:published_time" content="2024-12-08"></head><body><article>
@@ -32,21 +33,9 @@ FEED = f"""<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.or
 </channel></rss>"""
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(QuietHandler):
     hits: ClassVar[list[tuple[str, str | None]]] = []
     flaky: ClassVar[dict[str, int]] = {"n": 0}
-
-    def log_message(self, *args):  # keep test output clean
-        pass
-
-    def send(self, status, body=b"", ctype="text/html; charset=utf-8", headers=()):
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in headers:
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
 
     def do_GET(self):
         base = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -126,7 +115,7 @@ def test_the_private_address_guard_resolves_first_and_sends_nothing(server):
 )
 def test_every_bad_url_is_a_reason_and_the_run_goes_on(tmp_path, server, analyzer, path, reason):
     with open_store(str(tmp_path / "l.sqlite")) as store:
-        summary = ledger.ingest([server + path, server + "/to-article"], store, analyzer=analyzer, fetcher=fetcher())
+        summary = ledger.ingest([server + path, server + "/to-article"], db=store, analyzer=analyzer, fetcher=fetcher())
     ((origin, why),) = summary.failed
     assert origin == server + path and reason in why
     assert summary.new == 1 and summary.exit_code == 3
@@ -135,7 +124,7 @@ def test_every_bad_url_is_a_reason_and_the_run_goes_on(tmp_path, server, analyze
 def test_retries_with_back_off(tmp_path, server, analyzer):
     Handler.flaky["n"] = 0
     with open_store(str(tmp_path / "l.sqlite")) as store:
-        summary = ledger.ingest([server + "/flaky"], store, analyzer=analyzer, fetcher=fetcher())
+        summary = ledger.ingest([server + "/flaky"], db=store, analyzer=analyzer, fetcher=fetcher())
     assert summary.new == 1 and Handler.flaky["n"] == 2
 
 
@@ -144,7 +133,7 @@ def test_a_feed_is_polled_with_conditional_get_and_entries_are_not_refetched(tmp
     with open_store(str(tmp_path / "l.sqlite")) as store:
         rounds = list(
             ledger.watch(
-                [server + "/feed.xml"], store, rounds=2, analyzer=analyzer, fetcher=fetcher(), sleep=lambda s: None
+                [server + "/feed.xml"], db=store, rounds=2, analyzer=analyzer, fetcher=fetcher(), sleep=lambda s: None
             )
         )
         assert [(r.new, r.duplicate, r.failed) for r in rounds] == [(2, 0, []), (0, 0, [])]
@@ -152,18 +141,18 @@ def test_a_feed_is_polled_with_conditional_get_and_entries_are_not_refetched(tmp
         assert [h for h in Handler.hits if h[0] == "/article"] == [("/article", None)]
         # ingesting the feed again asks conditionally, gets 304 and fetches nothing more
         Handler.hits.clear()
-        again = ledger.ingest([server + "/feed.xml"], store, analyzer=analyzer, fetcher=fetcher())
+        again = ledger.ingest([server + "/feed.xml"], db=store, analyzer=analyzer, fetcher=fetcher())
         pages = [h for h in Handler.hits if h[0] != "/robots.txt"]
         assert (again.new, again.duplicate, pages) == (0, 0, [("/feed.xml", '"v1"')])
-        titles = sorted(r["title"] for r in ledger.claims(store, limit=None))
+        titles = sorted(r["title"] for r in ledger.claims(db=store, limit=None))
     assert titles[0] == "Bridge" and "Port closed" in titles
 
 
 def test_feed_entries_already_stored_are_not_fetched(tmp_path, server, analyzer):
     with open_store(str(tmp_path / "l.sqlite")) as store:
-        ledger.ingest([server + "/article"], store, analyzer=analyzer, fetcher=fetcher())
+        ledger.ingest([server + "/article"], db=store, analyzer=analyzer, fetcher=fetcher())
         Handler.hits.clear()
-        summary = ledger.ingest([server + "/feed.xml"], store, analyzer=analyzer, fetcher=fetcher())
+        summary = ledger.ingest([server + "/feed.xml"], db=store, analyzer=analyzer, fetcher=fetcher())
     assert summary.new == 1  # the full-text entry; the teaser's page is stored already
     assert "/article" not in [path for path, _ in Handler.hits]
 
@@ -192,9 +181,9 @@ def test_warc_files_whole_and_truncated(tmp_path, analyzer):
     (tmp_path / "cut.warc.gz").write_bytes(data[: first_len + 200])
     assert gzip.decompress(data)  # a valid archive to start from
     with open_store(str(tmp_path / "l.sqlite")) as store:
-        cut = ledger.ingest([str(tmp_path / "cut.warc.gz")], store, analyzer=analyzer)
-        whole = ledger.ingest([str(tmp_path / "crawl.warc.gz")], store, analyzer=analyzer)
-        stats = ledger.stats(store)
+        cut = ledger.ingest([str(tmp_path / "cut.warc.gz")], db=store, analyzer=analyzer)
+        whole = ledger.ingest([str(tmp_path / "crawl.warc.gz")], db=store, analyzer=analyzer)
+        stats = ledger.stats(db=store)
     assert cut.new == 1 and len(cut.failed) == 1 and "truncated" in cut.failed[0][1]
     assert (whole.new, whole.duplicate, whole.failed) == (1, 1, [])
     assert stats["articles"] == 2
@@ -204,5 +193,5 @@ def test_plain_warc_cut_short_is_reported(tmp_path, analyzer):
     plain_data = gzip.decompress(_warc([("https://a.example/1", ARTICLE), ("https://b.example/2", ARTICLE)]))
     (tmp_path / "cut.warc").write_bytes(plain_data[:-120])
     with open_store(str(tmp_path / "l.sqlite")) as store:
-        cut = ledger.ingest([str(tmp_path / "cut.warc")], store, analyzer=analyzer)
+        cut = ledger.ingest([str(tmp_path / "cut.warc")], db=store, analyzer=analyzer)
     assert len(cut.failed) == 1 and "cut short" in cut.failed[0][1]

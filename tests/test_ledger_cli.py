@@ -1,13 +1,16 @@
-"""The ledger commands, as a user types them."""
+"""The ledger commands, as a user types them, through the one CLI (`claimgraph.cli.main`)."""
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 
 import pytest
 
-from claimgraph.serve.ledger_cli import add_ledger_commands, main, parse_period, run_ledger_command
+from claimgraph import ledger
+from claimgraph.cli import COMMANDS, build_parser, main
+from claimgraph.cli.ledger import parse_period
 from claimgraph.store.testing import make_analysis
 
 STRIKE = "Ukrainian drones struck an oil depot in Belgorod on Monday"
@@ -94,18 +97,52 @@ def test_failures_and_usage_errors_are_one_line_and_an_exit_code(tmp_path, capsy
     assert code == 2 and err.startswith("claimgraph: error: unknown filter") and "Traceback" not in err
     code, _, err = run(capsys, "ingest", str(bad), "--db", db, "--jobs", "0")
     assert code == 2
-    code, _, err = run(capsys, "stats", "--db", f"sqlite:///{bad}/x/y.sqlite")
+    code, _, err = run(capsys, "ingest", str(bad), "--db", f"sqlite:///{bad}/x/y.sqlite")
     assert code == 4 and "cannot open the ledger" in err
+    code, _, err = run(capsys, "stats", "--db", f"sqlite:///{bad}/x/y.sqlite")
+    assert code == 3 and "no ledger at" in err
 
 
-def test_wiring_into_another_parser():
-    parser = argparse.ArgumentParser(prog="claimgraph")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("schema")
-    add_ledger_commands(sub)
-    assert run_ledger_command(parser.parse_args(["schema"])) is None
+LEDGER_COMMANDS = ("ingest", "watch", "search", "claims", "story", "export", "link", "stats")
+# options that only the command line has: how to print, the progress bar, Settings(model=...)
+CLI_ONLY = {"format", "progress", "model"}
+# parameters that only Python callers can give: objects and hooks
+API_ONLY = {"settings", "analyzer", "fetcher", "on_item", "on_progress", "sleep", "relate"}
+
+
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    (sub,) = (a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(sub.choices)
+
+
+def test_one_parser_and_one_table_of_commands():
+    parser = build_parser()
+    assert set(_subcommands()) == set(COMMANDS)  # every subcommand has its handler, and no handler is unreachable
+    assert COMMANDS[parser.parse_args(["schema"]).command].__module__ != "claimgraph.cli.ledger"
     args = parser.parse_args(["claims", "--since", "2024-12", "--entity", "Belgorod"])
     assert (args.command, args.since, args.entity, args.contradicted) == ("claims", "2024-12", "Belgorod", False)
+    assert COMMANDS[args.command].__module__ == "claimgraph.cli.ledger"
+    assert {n for n, f in COMMANDS.items() if f.__module__ == "claimgraph.cli.ledger"} == set(LEDGER_COMMANDS)
+
+
+@pytest.mark.parametrize("name", LEDGER_COMMANDS)
+def test_each_ledger_command_has_the_parameters_of_its_ledger_function(name):
+    dests = {a.dest for a in _subcommands()[name]._actions if not isinstance(a, argparse._HelpAction)}
+    params = set(inspect.signature(getattr(ledger, name)).parameters)
+    assert "db" in dests and "db" in params
+    assert dests - params <= CLI_ONLY, f"{name}: options with no parameter of ledger.{name}"
+    assert params - dests <= API_ONLY, f"ledger.{name}: parameters with no option of `claimgraph {name}`"
+
+
+def test_db_is_keyword_only_in_every_ledger_function():
+    functions = {
+        n: f
+        for n, f in inspect.getmembers(ledger, inspect.isfunction)
+        if f.__module__ == "claimgraph.ledger" and not n.startswith("_")
+    }
+    assert set(functions) >= {*LEDGER_COMMANDS, "relink"}
+    for name, f in functions.items():
+        assert inspect.signature(f).parameters["db"].kind is inspect.Parameter.KEYWORD_ONLY, name
 
 
 def test_periods():

@@ -71,11 +71,11 @@ def store(request, tmp_path_factory):
 def _fill(store):
     with store.engine.begin() as conn:
         add_records(conn, [Record(a, f"t{i}") for i, a in enumerate(articles())])
-    ledger.relink(store)
+    ledger.relink(db=store)
 
 
 def found(store, query):
-    return [r["content"] for r in ledger.search(query, store)]
+    return [r["content"] for r in ledger.search(query, db=store)]
 
 
 STRIKE = "Ukrainian drones struck an oil depot in Belgorod on Monday"
@@ -114,7 +114,7 @@ def test_one_query_syntax(store, query, expected):
 @pytest.mark.parametrize("bad", ["colour:red", "from:yesterday", "status:maybe", "-alone", "is:odd"])
 def test_bad_queries_are_usage_errors(store, bad):
     with pytest.raises(UsageError):
-        ledger.search(bad, store)
+        ledger.search(bad, db=store)
 
 
 def test_odd_characters_are_searched_as_words(store):
@@ -129,23 +129,23 @@ def test_parse_separates_words_phrases_and_filters():
 
 
 def test_claims_filters(store):
-    assert [r["content"] for r in ledger.claims(store, contradicted=True)] == [DENIAL, STRIKE]
-    assert [r["content"] for r in ledger.claims(store, source="Ukraine")] == [DENIAL]
-    assert [r["content"] for r in ledger.claims(store, since="2025-01-01")] == [BRIDGE]
-    assert [r["content"] for r in ledger.claims(store, entity="Belgorod", contradicted=True)] == [DENIAL, STRIKE]
+    assert [r["content"] for r in ledger.claims(db=store, contradicted=True)] == [DENIAL, STRIKE]
+    assert [r["content"] for r in ledger.claims(db=store, source="Ukraine")] == [DENIAL]
+    assert [r["content"] for r in ledger.claims(db=store, since="2025-01-01")] == [BRIDGE]
+    assert [r["content"] for r in ledger.claims(db=store, entity="Belgorod", contradicted=True)] == [DENIAL, STRIKE]
 
 
 def test_story_is_a_timeline_of_clusters(store):
-    timeline = ledger.story("Belgorod", store)
+    timeline = ledger.story("Belgorod", db=store)
     assert [(e["published"].isoformat(), e["content"]) for e in timeline] == [
         ("2024-12-08", STRIKE),
         ("2024-12-09", DENIAL),
     ]
-    assert [e["content"] for e in ledger.story("bridge", store)] == [BRIDGE]  # not an entity: a text search
+    assert [e["content"] for e in ledger.story("bridge", db=store)] == [BRIDGE]  # not an entity: a text search
 
 
 def test_stats(store):
-    s = ledger.stats(store)
+    s = ledger.stats(db=store)
     assert (s["articles"], s["claims"], s["contradicted_clusters"]) == (3, 3, 2)
     assert (s["published_from"], s["published_to"]) == ("2024-12-08", "2025-01-03")
     assert {p["publisher"] for p in s["top_publishers"]} == {"Alpha", "Beta", "Gamma"}
@@ -153,31 +153,31 @@ def test_stats(store):
 
 def test_exports(store, tmp_path):
     out = io.StringIO()
-    assert ledger.export("jsonl", out, store) == 3
+    assert ledger.export("jsonl", out, db=store) == 3
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [r["published"] for r in rows] == ["2024-12-08", "2024-12-09", "2025-01-03"]
 
     out = io.StringIO()
-    assert ledger.export("csv", out, store, query="status:denied") == 1
+    assert ledger.export("csv", out, db=store, query="status:denied") == 1
     (row,) = csv.DictReader(io.StringIO(out.getvalue()))
     assert row["content"] == DENIAL and row["source"] == "Ukraine"
 
     out = io.StringIO()
-    ledger.export("geojson", out, store)
+    ledger.export("geojson", out, db=store)
     geo = json.loads(out.getvalue())
     kinds = sorted((f["properties"]["kind"], f["geometry"]["coordinates"][0]) for f in geo["features"])
     assert kinds == [("event", 36.6), ("place", 36.6)]
 
     out = io.StringIO()
-    ledger.export("claimreview", out, store, query="entity:Belgorod")
+    ledger.export("claimreview", out, db=store, query="entity:Belgorod")
     reviews = json.loads(out.getvalue())["@graph"]
     assert len(reviews) == 2 and all(r["@type"] == "ClaimReview" for r in reviews)
     assert all(r["reviewRating"]["alternateName"].startswith("Contradicted") for r in reviews)
 
     path = tmp_path / "claims.parquet"
-    assert ledger.export("parquet", str(path), store) == 3
+    assert ledger.export("parquet", str(path), db=store) == 3
     import pyarrow.parquet as pq
 
     assert pq.read_table(path).column("content").to_pylist()[2] == BRIDGE
     with pytest.raises(UsageError):
-        ledger.export("xml", io.StringIO(), store)
+        ledger.export("xml", io.StringIO(), db=store)

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from claimgraph.ledger import relink
-from claimgraph.link.claims import RELATORS, register
+from claimgraph.link.relators import RELATORS, register
 from claimgraph.model import Geo, Relation
 from claimgraph.store import open_store
 from claimgraph.store import schema as t
@@ -67,7 +67,7 @@ def test_one_claim_in_three_articles_counts_two_independent_sources(store):
     )
     stored = add(store, wire, copy, own)
     assert [s.outcome for s in stored] == ["new", "near-duplicate", "new"]
-    stats = relink(store)
+    stats = relink(db=store)
     (cluster,) = [c for c in clusters(store) if c.claims > 1]
     assert (cluster.claims, cluster.articles, cluster.independent, cluster.sources) == (3, 3, 2, 2)
     assert str(cluster.first_published) == "2024-12-08"  # first appearance, not first ingested
@@ -82,7 +82,7 @@ def test_unrelated_claims_stay_apart_and_same_source_may_reword(store):
     b = report("The governor", "two people were injured and one was killed", "https://b.example", "2024-12-08")
     c = report("A resident", "the bakery on the corner reopened today", "https://c.example", "2024-12-08")
     add(store, a, b, c)
-    relink(store)
+    relink(db=store)
     sizes = sorted(x.claims for x in clusters(store))
     assert sizes == [1, 2]  # the governor's two wordings are one claim; the bakery is not
 
@@ -91,7 +91,7 @@ def test_a_denial_elsewhere_contradicts_with_a_reason(store):
     claim = report("Russian officials", STRIKE, "https://a.example", "2024-12-08")
     denial = report("Ukraine", STRIKE, "https://b.example", "2024-12-09", status="denied")
     add(store, claim, denial)
-    relink(store)
+    relink(db=store)
     (link,) = links(store)
     assert link.type == "contradicts" and link.by == "denial" and "denies" in link.reason
     assert sorted(c.contradicted for c in clusters(store)) == [True, True]
@@ -108,7 +108,7 @@ def test_an_articles_own_contradiction_is_carried_to_copies_elsewhere(store):
     )
     second = report("Russian officials", STRIKE, "https://b.example", "2024-12-09", "Officials gave no more detail.")
     add(store, first, second)
-    relink(store)
+    relink(db=store)
     carried = [x for x in links(store) if x.by == "carried"]
     assert len(carried) == 1 and carried[0].type == "contradicts"
 
@@ -127,7 +127,7 @@ def test_entities_are_one_across_articles_by_name_key_or_gazetteer(store):
     )
     c = make_analysis("Hafez Assad was mentioned.", entities=[("Hafez Assad", "PERSON")], url="https://c.example")
     add(store, a, b, c)
-    stats = relink(store)
+    stats = relink(db=store)
     assert (stats.entities, stats.xentities) == (5, 3)
     with store.engine.connect() as conn:
         x = {r.name: r.articles for r in conn.execute(sa.select(t.xentities))}
@@ -148,13 +148,13 @@ def test_a_plugged_relation_function_sees_both_analyses(store):
         report("Officials", STRIKE, "https://b.example", "2024-12-09", WIRE),
         report("Officials", STRIKE, "https://copy.example", "2024-12-09", "More to follow."),
     )
-    relink(store, relate=same_place)
+    relink(db=store, relate=same_place)
     assert calls == [("https://a.example", "https://b.example")]
     assert [x.by for x in links(store) if x.type == "elaborates"] == ["same_place"]
 
     register("registered")(same_place)
     try:
-        relink(store)
+        relink(db=store)
     finally:
         RELATORS.pop("registered")
     assert len(calls) == 2
@@ -166,8 +166,8 @@ def test_relinking_gives_the_same_result(store):
         report("Officials", STRIKE, "https://a.example", "2024-12-08"),
         report("Officials", STRIKE, "https://b.example", "2024-12-09", status="denied"),
     )
-    first = (relink(store), clusters(store), [(x.type, x.a, x.b) for x in links(store)])
-    second = (relink(store), clusters(store), [(x.type, x.a, x.b) for x in links(store)])
+    first = (relink(db=store), clusters(store), [(x.type, x.a, x.b) for x in links(store)])
+    second = (relink(db=store), clusters(store), [(x.type, x.a, x.b) for x in links(store)])
     assert first == second
 
 
@@ -192,10 +192,10 @@ def test_linking_batch_by_batch_gives_what_one_full_link_gives(store):
     modes = []
     for start in range(0, len(analyses), 40):
         add(store, *analyses[start : start + 40])
-        modes.append(relink(store, full=False).mode)
+        modes.append(relink(db=store, full=False).mode)
     assert modes == ["full"] + ["incremental"] * 5  # the first link starts the buckets
     step_by_step = snapshot(store)
-    assert relink(store).mode == "full"
+    assert relink(db=store).mode == "full"
     assert snapshot(store) == step_by_step
     # and the ledger exercised every kind of link and merge
     kinds = Counter(by for _type, _a, _b, by, _reason in step_by_step["links"])
@@ -206,9 +206,9 @@ def test_linking_batch_by_batch_gives_what_one_full_link_gives(store):
 
 def test_linking_with_nothing_new_changes_nothing(store):
     add(store, *synthetic_analyses(30, seed=5))
-    relink(store)
+    relink(db=store)
     before = snapshot(store)
-    stats = relink(store, full=False)
+    stats = relink(db=store, full=False)
     assert (stats.mode, stats.linked) == ("incremental", 0)
     assert snapshot(store) == before
 
@@ -237,12 +237,12 @@ def test_a_new_article_that_bridges_two_clusters_merges_them_as_a_full_link_woul
     sizes = []
     for articles in steps:
         add(store, *articles)
-        relink(store, full=False)
+        relink(db=store, full=False)
         sizes.append((sorted(row.claims for row in clusters(store)), store.count("xentities")))
     # the third article joins both claim clusters, and its Kyiv (by name and by gazetteer id) both places
     assert sizes == [([1], 1), ([1, 1], 2), ([3], 1)]
     step_by_step = snapshot(store)
-    relink(store)
+    relink(db=store)
     assert snapshot(store) == step_by_step
 
 
@@ -254,15 +254,15 @@ def test_an_updated_article_leaves_its_old_version_out_of_clusters_and_searches(
         report("Officials", STRIKE, "https://a.example/1", "2024-12-08"),
         report("Officials", STRIKE, "https://b.example/1", "2024-12-08", "More to follow."),
     )
-    relink(store, full=False)
+    relink(db=store, full=False)
     assert [row.articles for row in clusters(store)] == [2]
     corrected = "Ukrainian drones struck a fuel tank near Kursk late on Sunday"
     (stored,) = add(store, report("Officials", corrected, "https://b.example/1", "2024-12-09", "Corrected."))
     assert stored.outcome == "updated"
-    assert relink(store, full=False).mode == "full"  # claims leave a cluster: not an incremental change
+    assert relink(db=store, full=False).mode == "full"  # claims leave a cluster: not an incremental change
     assert sorted(row.articles for row in clusters(store)) == [1, 1]
-    assert [r["content"] for r in ledger.search("drones", store)] == [corrected, STRIKE]
-    old = ledger.search("drones is:superseded", store)
+    assert [r["content"] for r in ledger.search("drones", db=store)] == [corrected, STRIKE]
+    old = ledger.search("drones is:superseded", db=store)
     assert [(r["content"], r["cluster_id"]) for r in old] == [(STRIKE, None)]
 
 
@@ -274,7 +274,7 @@ def test_the_analysis_stages_relations_link_claims_across_articles(store, analyz
         "https://b.example/1": "Russian officials claim that Bashar al-Assad fled Damascus.",
     }
     add(store, *(analyzer.analyze(Article(text=text, url=url)) for url, text in texts.items()))
-    relink(store, full=False)
+    relink(db=store, full=False)
     found = [(x.type, x.reason) for x in links(store) if x.by == "relations"]
     assert [kind for kind, _reason in found] == ["contradicts"]
     assert "resigned" in found[0][1] and "fled" in found[0][1]

@@ -5,7 +5,13 @@
 >>> ledger.search('"oil depot" status:denied', db="sqlite:///news.sqlite")               # doctest: +SKIP
 
 `db` is a URL, a path to a SQLite file, an open `Store`, or None for the
-default ledger ($CLAIMGRAPH_DB, else the user's data folder).
+default ledger ($CLAIMGRAPH_DB, else the user's data folder); always given by
+name. The other parameters are named as the command's options are
+(`claimgraph claims --since` is `claims(since=...)`).
+
+Only `ingest` and `watch` make a ledger where there is none; the others raise
+`InputError` ("no ledger at PATH") and leave nothing on disk. A database
+failure (disk full, a damaged file, a lost server) is a `ResourceError`.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from typing import TYPE_CHECKING
 from claimgraph.config import Settings
 from claimgraph.ingest.items import Options
 from claimgraph.ledger.pipeline import Summary
-from claimgraph.store import Store, open_store
+from claimgraph.store import Store, database_error, open_store
 
 if TYPE_CHECKING:  # spaCy loads only when something is analysed
     from claimgraph.analyse import Analyzer
@@ -27,21 +33,26 @@ Db = Store | str | None
 
 
 @contextmanager
-def _opened(db: Db) -> Iterator[Store]:
-    if isinstance(db, Store):
-        yield db
-        return
-    store = open_store(db)
+def _opened(db: Db, create: bool = False) -> Iterator[Store]:
+    """The store of `db`, made (and migrated) only with `create`; a database
+    failure inside is one `ResourceError`, not the driver's exception."""
+    store = db if isinstance(db, Store) else open_store(db, create=create)
     try:
         yield store
+    except Exception as exc:
+        problem = database_error(exc)
+        if problem is None:
+            raise
+        raise problem from exc
     finally:
-        store.close()
+        if store is not db:
+            store.close()
 
 
 def ingest(
     inputs: Iterable[str],
-    db: Db = None,
     *,
+    db: Db = None,
     published: date | None = None,
     jobs: int = 1,
     batch: int = 100,
@@ -62,11 +73,11 @@ def ingest(
     from claimgraph.ledger.pipeline import ingest as run
 
     settings = settings or (analyzer.settings if analyzer else Settings())
-    with _opened(db) as store:
+    with _opened(db, create=True) as store:
         options = _options(store, published, settings, allow_private, fetcher)
         summary = run(store, inputs, options, settings, jobs, batch, on_item, analyzer, on_progress)
         _settle_feeds(options, summary)
-        if link and summary.stored:
+        if link:
             _link_after_ingest(store)
     return summary
 
@@ -94,10 +105,12 @@ def _options(store: Store, published, settings: Settings, allow_private, fetcher
 
 def watch(
     inputs: Iterable[str],
-    db: Db = None,
     *,
+    db: Db = None,
     every: float = 600.0,
     rounds: int | None = None,
+    published: date | None = None,
+    jobs: int = 1,
     allow_private: bool = False,
     settings: Settings | None = None,
     batch: int = 100,
@@ -108,7 +121,9 @@ def watch(
 ) -> Iterator[Summary]:
     """Poll `inputs` every `every` seconds, ingesting what is new; yields each
     round's summary. Feeds are fetched with conditional GET (ETag,
-    Last-Modified) and entries already stored are not fetched again."""
+    Last-Modified) and entries already stored are not fetched again.
+    `published` and `jobs` as in `ingest`; with one job the analyzer is
+    loaded once and kept across rounds, with more each round starts workers."""
     import time
 
     from claimgraph.ledger.pipeline import ingest as run
@@ -119,28 +134,32 @@ def watch(
 
         analyzer = Analyzer(settings)  # loaded on the first article, then kept across rounds
     pause = sleep or time.sleep
-    with _opened(db) as store:
-        options = _options(store, None, settings, allow_private, fetcher)
+    with _opened(db, create=True) as store:
+        options = _options(store, published, settings, allow_private, fetcher)
         n = 0
         while rounds is None or n < rounds:
             if n:
                 pause(every)
-            summary = run(store, inputs, options, settings, 1, batch, None, analyzer)
+            summary = run(store, inputs, options, settings, jobs, batch, None, analyzer)
             _settle_feeds(options, summary)
-            if link and summary.stored:
+            if link:
                 _link_after_ingest(store)
             n += 1
             yield summary
 
 
 def _link_after_ingest(store: Store) -> None:
-    # `ingest(link=...)` shadows `link` in its body, hence this name
+    # `ingest(link=...)` shadows `link` in its body, hence this name. Called after
+    # every run, even one that stored nothing: a run killed while linking leaves
+    # unlinked claims that only a later run finds (`pending` is a cheap check).
     from claimgraph.link.claims import link as run
+    from claimgraph.link.claims import pending
 
-    run(store)
+    if pending(store):
+        run(store)
 
 
-def link(db: Db = None, *, full: bool = False, relate=None):
+def link(*, db: Db = None, full: bool = False, relate=None):
     """Place the claims and entities stored since the last link in clusters,
     cross-article links and unified entities (what `ingest` does after
     storing); `full=True` recomputes the whole ledger, with the same result."""
@@ -150,12 +169,12 @@ def link(db: Db = None, *, full: bool = False, relate=None):
         return run(store, relate, full=full)
 
 
-def relink(db: Db = None, relate=None, full: bool = True):
+def relink(*, db: Db = None, relate=None, full: bool = True):
     """`link(full=True)`: recompute clusters, links and entities for the whole ledger."""
-    return link(db, full=full, relate=relate)
+    return link(db=db, full=full, relate=relate)
 
 
-def search(query: str, db: Db = None, limit: int | None = 20) -> list[dict]:
+def search(query: str, *, db: Db = None, limit: int | None = 20) -> list[dict]:
     """Claims matching the query (see `claimgraph.store.search` for the syntax), newest first."""
     from claimgraph.store.search import search as run
 
@@ -164,8 +183,8 @@ def search(query: str, db: Db = None, limit: int | None = 20) -> list[dict]:
 
 
 def claims(
-    db: Db = None,
     *,
+    db: Db = None,
     contradicted: bool = False,
     source: str | None = None,
     entity: str | None = None,
@@ -174,9 +193,11 @@ def claims(
     limit: int | None = 50,
 ) -> list[dict]:
     """Claims filtered like `claimgraph claims --contradicted --source S --entity E --since DATE`."""
-    from claimgraph.store.search import parse
+    from claimgraph.store.search import parse, period
     from claimgraph.store.search import search as run
 
+    if isinstance(since, str):
+        period(since, False, f"since={since!r}")
     q = parse(query)
     for key, value in (("source", source), ("entity", entity), ("from", since and str(since))):
         if value:
@@ -187,7 +208,7 @@ def claims(
         return run(store, q, limit)
 
 
-def story(subject: str, db: Db = None, limit: int | None = 500) -> list[dict]:
+def story(subject: str, *, db: Db = None, limit: int | None = 500) -> list[dict]:
     """Everything on an entity or a query as a timeline: one entry per claim
     cluster, at its first appearance, oldest first."""
     from claimgraph.store.search import FILTERS
@@ -210,13 +231,14 @@ def story(subject: str, db: Db = None, limit: int | None = 500) -> list[dict]:
                     "publisher": row["publisher"],
                     "url": row["url"],
                     "published": row["published"],
+                    "article_id": row["article_id"],
                 }
             )
     timeline = list(seen.values())
     return timeline[:limit] if limit is not None else timeline
 
 
-def stats(db: Db = None) -> dict:
+def stats(*, db: Db = None) -> dict:
     """Counts and spans: what the ledger holds."""
     import sqlalchemy as sa
 
@@ -264,22 +286,21 @@ def stats(db: Db = None) -> dict:
         }
 
 
-def export(fmt: str, out=None, db: Db = None, query: str = "") -> int:
+def export(format: str, output=None, *, db: Db = None, query: str = "") -> int:
     """Write claims (jsonl, csv, parquet), places and events (geojson) or claim
-    clusters (claimreview) to `out`, a path or an open file; returns the record count."""
+    clusters (claimreview) to `output`, a path, an open file, or None or '-'
+    for standard output; returns the record count."""
     import sys
 
     from claimgraph.store.export import BINARY
     from claimgraph.store.export import export as run
 
+    binary = format in BINARY
     with _opened(db) as store:
-        if out is None or out == "-":
-            if fmt in BINARY:
-                return run(store, fmt, sys.stdout.buffer, query)
-            return run(store, fmt, sys.stdout, query)
-        if isinstance(out, str | bytes) or hasattr(out, "__fspath__"):
-            with open(
-                out, "wb" if fmt in BINARY else "w", **({} if fmt in BINARY else {"encoding": "utf-8", "newline": ""})
-            ) as fh:
-                return run(store, fmt, fh, query)
-        return run(store, fmt, out, query)
+        if output is None or output == "-":
+            return run(store, format, sys.stdout.buffer if binary else sys.stdout, query)
+        if isinstance(output, str | bytes) or hasattr(output, "__fspath__"):
+            text = {} if binary else {"encoding": "utf-8", "newline": ""}
+            with open(output, "wb" if binary else "w", **text) as fh:
+                return run(store, format, fh, query)
+        return run(store, format, output, query)

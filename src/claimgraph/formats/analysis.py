@@ -1,4 +1,8 @@
-"""Output formats for analyses: json, jsonl, markdown and a Rich report."""
+"""An analysis as Markdown or as a Rich report (JSON is the model's own `to_json`).
+
+Both print what an article says, so both pass it through `printable` (no
+terminal escapes) and the report gives Rich its text as `Text`, never as
+markup (a "[bold]" in a title is text, not a style)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from claimgraph.formats.terminal import printable
 from claimgraph.model import Analysis, Claim
 
 STATUS_STYLE = {"asserted": "white", "reported": "cyan", "speculated": "yellow", "denied": "red"}
@@ -67,11 +72,15 @@ def to_markdown(analysis: Analysis) -> str:
         aliases = ", ".join(e.aliases) or "—"
         lines.append(f"| {e.name} | {e.type} | {aliases} | {len(e.mentions)} |")
     lines += ["", f"_{summary_line(analysis)}_", ""]
-    return "\n".join(lines)
+    return printable("\n".join(lines))
+
+
+def _text(text: str, style: str = "") -> Text:
+    return Text(printable(text), style=style)
 
 
 def print_pretty(analysis: Analysis, console: Console) -> None:
-    title = analysis.title or analysis.id or "Analysis"
+    title = _text(analysis.title or analysis.id or "Analysis")
     parts = []
     for source, claims in claims_by_source(analysis).items():
         table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
@@ -80,18 +89,18 @@ def print_pretty(analysis: Analysis, console: Console) -> None:
         for c in claims:
             line = Text()
             if c.cue:
-                line.append(f"{c.cue.text}: ", style="bold")
-            line.append(c.content.text)
+                line.append_text(_text(f"{c.cue.text}: ", "bold"))
+            line.append_text(_text(c.content.text))
             notes = [c.kind] + [f"hedge “{h.text}”" for h in c.hedges]
-            line.append(f"  [{'; '.join(notes)}]", style="dim")
-            table.add_row(Text(c.status, style=STATUS_STYLE.get(c.status, "white")), line)
-        parts.append(Panel(table, title=source, title_align="left", border_style="blue"))
+            line.append_text(_text(f"  [{'; '.join(notes)}]", "dim"))
+            table.add_row(_text(c.status, STATUS_STYLE.get(c.status, "white")), line)
+        parts.append(Panel(table, title=_text(source), title_align="left", border_style="blue"))
     for r in analysis.relations:
-        parts.append(Text(f"{r.a} {r.type} {r.b}: {r.reason}", style="magenta"))
+        parts.append(_text(f"{r.a} {r.type} {r.b}: {r.reason}", "magenta"))
     entities = Table(title="Entities", expand=True)
     for col in ("entity", "type", "also called", "mentions"):
         entities.add_column(col)
     for e in analysis.entities:
-        entities.add_row(e.name, e.type, ", ".join(e.aliases), str(len(e.mentions)))
-    parts += [entities, Text(summary_line(analysis), style="bold")]
+        entities.add_row(_text(e.name), _text(e.type), _text(", ".join(e.aliases)), str(len(e.mentions)))
+    parts += [entities, _text(summary_line(analysis), "bold")]
     console.print(Panel(Group(*parts), title=title, border_style="green"))

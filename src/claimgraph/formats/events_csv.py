@@ -14,6 +14,7 @@ import csv
 import io
 from collections.abc import Iterable
 
+from claimgraph.formats.csv_cells import safe_row
 from claimgraph.model import Analysis, Entity, Event
 
 CODER = "claimgraph"
@@ -196,7 +197,8 @@ def to_events_csv(analyses: Iterable[Analysis], style: str = "plover") -> str:
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for analysis in analyses:
-        writer.writerows(plover_rows(analysis) if style == "plover" else gdelt_rows(analysis))
+        rows = plover_rows(analysis) if style == "plover" else gdelt_rows(analysis)
+        writer.writerows(safe_row(r) for r in rows)  # article text must not run as a spreadsheet formula
     return out.getvalue()
 
 

@@ -1,1 +1,0 @@
-"""Serve: what users see of analyses (formats, and later the API and web UI)."""
