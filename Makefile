@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install demo test eval bench lint schema clean
+.PHONY: install demo test eval bench lint schema clean fuzz kill
 
 install: $(STAMP)
 
@@ -22,6 +22,13 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# longer runs of the fuzz and kill tests that `make test` runs briefly
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:logging --hypothesis-show-statistics tests/test_fuzz.py
+
+kill: install
+	KILL_TRIALS=20 $(BIN)/python -m pytest -q -s tests/test_crash_consistency.py
 
 eval: install
 	$(BIN)/python eval/evaluate.py --shared $(SHARED)

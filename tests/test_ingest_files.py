@@ -47,14 +47,14 @@ def test_a_page_changed_at_its_url_is_stored_as_a_new_revision(tmp_path, store, 
         return [str(path)]
 
     first = "Police said three men were arrested in Leeds."
-    assert ledger.ingest(article(first), store, analyzer=analyzer).new == 1
-    assert ledger.ingest(article(first), store, analyzer=analyzer).duplicate == 1
-    summary = ledger.ingest(article(first + " Police later said a fourth man was held."), store, analyzer=analyzer)
+    assert ledger.ingest(article(first), db=store, analyzer=analyzer).new == 1
+    assert ledger.ingest(article(first), db=store, analyzer=analyzer).duplicate == 1
+    summary = ledger.ingest(article(first + " Police later said a fourth man was held."), db=store, analyzer=analyzer)
     assert (summary.updated, summary.line()) == (
         1,
         "0 new, 0 near-duplicate (grouped), 1 updated, 0 duplicate, 0 failed",
     )
-    assert [r["content"] for r in ledger.search("police", store)] == [
+    assert [r["content"] for r in ledger.search("police", db=store)] == [
         "a fourth man was held",
         "three men were arrested in Leeds",
     ]
@@ -78,7 +78,7 @@ def test_a_folder_of_text_html_and_jsonl(tmp_path, store, analyzer):
         + "\n"
     )
     (folder / "skip.bin").write_bytes(b"\0\1\2")  # not a kind we read: ignored in folders
-    summary = ledger.ingest([str(folder)], store, analyzer=analyzer)
+    summary = ledger.ingest([str(folder)], db=store, analyzer=analyzer)
     assert summary.to_dict() == {"new": 3, "near_duplicate": 0, "updated": 0, "duplicate": 0, "failed": []}
     assert summary.exit_code == 0
     with store.engine.connect() as conn:
@@ -95,7 +95,7 @@ def test_a_folder_of_text_html_and_jsonl(tmp_path, store, analyzer):
 def test_rerun_is_idempotent_and_skips_the_analyser(tmp_path, store, analyzer):
     path = tmp_path / "a.txt"
     path.write_text("The mayor said the bridge was closed after the storm.")
-    first = ledger.ingest([str(path)], store, analyzer=analyzer)
+    first = ledger.ingest([str(path)], db=store, analyzer=analyzer)
     claims = store.count("claims")
 
     class NoAnalyser:  # a duplicate must be caught before analysing
@@ -104,7 +104,7 @@ def test_rerun_is_idempotent_and_skips_the_analyser(tmp_path, store, analyzer):
         def analyze_many(self, articles):
             raise AssertionError("analysed a stored article again")
 
-    again = ledger.ingest([str(path), str(path)], store, analyzer=NoAnalyser())
+    again = ledger.ingest([str(path), str(path)], db=store, analyzer=NoAnalyser())
     assert (first.new, again.new, again.duplicate) == (1, 0, 2)
     assert store.count("articles") == 1 and store.count("claims") == claims
 
@@ -116,7 +116,7 @@ def test_bad_inputs_are_recorded_with_reasons_and_the_run_goes_on(tmp_path, stor
     (tmp_path / "lines.jsonl").write_text('{"text": "Officials said the port was closed."}\n{broken\n[1, 2]\n')
     (tmp_path / "good.txt").write_text("The minister said the talks would resume on Friday.")
     names = ["empty.txt", "binary.txt", "broken.html", "lines.jsonl", "good.txt", "missing.txt"]
-    summary = ledger.ingest([str(tmp_path / n) for n in names], store, analyzer=analyzer)
+    summary = ledger.ingest([str(tmp_path / n) for n in names], db=store, analyzer=analyzer)
     reasons = dict(summary.failed)
     assert summary.new == 2 and len(summary.failed) == 6 and summary.exit_code == 3
     assert "empty" in reasons[str(tmp_path / "empty.txt")]
@@ -141,7 +141,7 @@ def test_ready_analyses_are_stored_without_analysing(tmp_path, store):
     ]
     path = tmp_path / "analyses.jsonl"
     path.write_text("".join(d.to_json() + "\n" for d in docs) + '{"schema": "claimgraph/analysis@1", "text": 1}\n')
-    summary = ledger.ingest([str(path)], store)  # no analyzer: spaCy would be loaded only for articles
+    summary = ledger.ingest([str(path)], db=store)  # no analyzer: spaCy would be loaded only for articles
     assert (summary.new, len(summary.failed)) == (2, 1)
     assert "not a valid analysis" in summary.failed[0][1]
     assert store.count("claims") == 2
@@ -170,7 +170,7 @@ def test_a_run_killed_midway_loses_and_duplicates_nothing_on_rerun(tmp_path, ana
     src.write_text("".join(json.dumps(a) + "\n" for a in _articles(n)))
     db = tmp_path / "kill.sqlite"
     open_store(str(db)).close()  # migrate first, so the child only writes
-    code = f"from claimgraph import ledger; ledger.ingest([{str(src)!r}], {str(db)!r}, batch=2)"
+    code = f"from claimgraph import ledger; ledger.ingest([{str(src)!r}], db={str(db)!r}, batch=2)"
     env = {**os.environ, "PYTHONPATH": str(Path(ledger.__file__).parents[1])}
     child = subprocess.Popen([sys.executable, "-c", code], env=env)
     stored = 0
@@ -188,7 +188,7 @@ def test_a_run_killed_midway_loses_and_duplicates_nothing_on_rerun(tmp_path, ana
     assert 0 < stored < n, "the kill must land mid-run"
 
     with open_store(str(db)) as store:
-        summary = ledger.ingest([str(src)], store, analyzer=analyzer, batch=7)
+        summary = ledger.ingest([str(src)], db=store, analyzer=analyzer, batch=7)
         assert summary.failed == []
         assert summary.duplicate >= stored and summary.new + summary.near_duplicate + summary.duplicate == n
         with store.engine.connect() as conn:
@@ -234,7 +234,7 @@ def test_progress_is_in_bytes_of_local_files_and_ends_at_the_total(tmp_path, sto
 
     calls: list[tuple[int, int]] = []
     summary = ledger.ingest(
-        [str(folder), str(lines)], store, analyzer=analyzer, on_progress=lambda d, t: calls.append((d, t))
+        [str(folder), str(lines)], db=store, analyzer=analyzer, on_progress=lambda d, t: calls.append((d, t))
     )
     assert (summary.new, summary.failed) == (5, [])
     dones = [d for d, _ in calls]

@@ -5,6 +5,13 @@ parser, given the whole text, runs a heading into the next sentence and
 sometimes splits a sentence at a line start; parsed one line at a time it
 does neither. The line docs are joined back into one `Doc` whose text is
 exactly the input, so character offsets stay those of the input.
+
+Each doc has a fixed cost in spaCy, so a text of many tiny lines (100,000
+one-word paragraphs) is dear line by line. Past `MAX_PARSE_DOCS` lines,
+runs of consecutive lines are parsed together, at most `MAX_PARSE_DOCS` docs
+a text: the text and its offsets are the same, only line starts may then
+fall inside a sentence. (`claimgraph.ingest.articles.MAX_LINES` refuses a
+text of more lines than the stages after the parse afford.)
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from claimgraph.errors import ResourceError
 
 T = TypeVar("T")
 LINES = re.compile(r"[^\n]*\n*")
+MAX_PARSE_DOCS = 2_000  # about 1 ms of spaCy's overhead each; a news article has a few hundred lines
 
 
 def load_pipeline(name: str) -> Language:
@@ -32,9 +40,14 @@ def load_pipeline(name: str) -> Language:
         ) from None
 
 
-def lines(text: str) -> list[str]:
-    """The text cut after each run of line breaks; ''.join(lines(t)) == t."""
-    return [chunk for chunk in LINES.findall(text) if chunk]
+def lines(text: str, most: int = MAX_PARSE_DOCS) -> list[str]:
+    """The text cut after each run of line breaks, consecutive lines put
+    together when there are more than `most`; ''.join(lines(t)) == t."""
+    chunks = [chunk for chunk in LINES.findall(text) if chunk]
+    if len(chunks) <= most:
+        return chunks
+    size = -(-len(chunks) // most)  # lines a doc, rounded up: at most `most` docs
+    return ["".join(chunks[i : i + size]) for i in range(0, len(chunks), size)]
 
 
 def parse_many(nlp: Language, items: Iterable[tuple[str, T]], batch_size: int = 64) -> Iterator[tuple[Doc, T]]:

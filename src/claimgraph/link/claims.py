@@ -60,6 +60,27 @@ def link(store: Store, relate: Relating = None, full: bool = False) -> LinkStats
     return stats
 
 
+def pending(store: Store) -> bool:
+    """Whether linking has work left: current claims or entities without a
+    cluster / xentity, or an old version's claims still in clusters.
+
+    Linking is one transaction, so a run killed while linking leaves exactly
+    this state (the stored-since-last-link rows are the unlinked ones) and no
+    other marker is needed. Each check is an indexed EXISTS: cheap on every ingest."""
+    with store.engine.connect() as conn:
+        checks = (
+            sa.select(t.claims.c.id).where(t.claims.c.cluster_id.is_(None), current()),
+            sa.select(t.entities.c.id).where(
+                t.entities.c.xentity_id.is_(None), t.entities.c.article_id.not_in(t.superseded_articles())
+            ),
+            # only claims leave their clusters when superseded (see `_needs_full`); entities stay till a full relink
+            sa.select(t.claims.c.id).where(
+                t.claims.c.cluster_id.is_not(None), t.claims.c.article_id.in_(t.superseded_articles())
+            ),
+        )
+        return any(conn.execute(sa.select(sa.exists(q))).scalar() for q in checks)
+
+
 def _count(conn: Connection, table: sa.Table, where: sa.ColumnElement[bool] | None = None) -> int:
     query = sa.select(sa.func.count()).select_from(table)
     return conn.execute(query if where is None else query.where(where)).scalar_one()

@@ -12,6 +12,7 @@ from typing import IO
 import sqlalchemy as sa
 
 from claimgraph.errors import UsageError
+from claimgraph.formats.csv_cells import safe_row
 from claimgraph.model import escape_line_breaks
 from claimgraph.store import Store
 from claimgraph.store import schema as t
@@ -56,7 +57,7 @@ def export(store: Store, fmt: str, out: IO, query: str = "") -> int:
             if writer is None:
                 writer = csv.DictWriter(out, fieldnames=list(row))
                 writer.writeheader()
-            writer.writerow(row)
+            writer.writerow(safe_row(row))  # article text must not run as a spreadsheet formula
         return n
     if fmt == "parquet":
         return _parquet(store, out, query)

@@ -1,14 +1,23 @@
-"""One query syntax on both back ends.
+"""One query syntax on both back ends, with one result.
 
     "oil depot" drones source:Ukraine entity:Belgorod place:Belgorod
     status:denied type:ASSAULT type:direct from:2024-12 to:2024-12-31 is:contradicted -rumour
 
-Words and "phrases" must all occur in a claim (its content or source;
-English stemming on both back ends); `-word` must not; `source:` wants its
-words, in order, in the claim's source. Filters narrow:
-several values of one filter are alternatives, different filters all apply.
-`type:` takes a PLOVER event type (ASSAULT) or a claim kind (direct). Dates
-may be a year, a month or a day; `to:` includes the whole period.
+Words and "phrases" must all occur in a claim (its content or source); `-word`
+must not; `source:` wants its words, in order, in the claim's source. A word
+with punctuation inside (oil-depot, U.S.) is the phrase of its parts. Filters
+narrow: several values of one filter are alternatives, different filters all
+apply. `type:` takes a PLOVER event type (ASSAULT) or a claim kind (direct).
+Dates may be a year, a month or a day; `to:` includes the whole period.
+
+Both back ends cut, fold and stem text alike: SQLite's FTS5 `porter
+unicode61` tokenizer, which PostgreSQL's `claimgraph_tsvector` and
+`claimgraph_tsquery` reproduce (migration 0003): Porter stemming, no stop
+words, case and diacritics folded.
+
+A query has at most MAX_QUERY_CHARS characters, MAX_TERMS words and phrases
+and MAX_FILTERS filter values, and no control characters: beyond that it is
+refused, on one line, before it reaches the database.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from claimgraph.errors import UsageError
+from claimgraph.formats.terminal import CONTROL
 from claimgraph.store import Store
 from claimgraph.store import schema as t
 from claimgraph.text.translit import name_key
@@ -28,8 +38,10 @@ from claimgraph.text.translit import name_key
 FILTERS = ("source", "entity", "place", "status", "type", "from", "to", "is")
 CLAIM_KINDS = ("direct", "indirect", "mixed", "unattributed")
 STATUSES = ("asserted", "reported", "speculated", "denied")
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 64
+MAX_FILTERS = 16
 _TOKEN = re.compile(r'(-?)(?:(\w+):"([^"]*)"?|(\w+):(\S+)|"([^"]*)"?|(\S+))')
-_WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -45,6 +57,9 @@ class Query:
 
 
 def parse(text: str) -> Query:
+    if len(text) > MAX_QUERY_CHARS:
+        raise UsageError(f"the query has {len(text):,} characters; at most {MAX_QUERY_CHARS:,} are searched")
+    _refuse_controls(text)
     q = Query()
     for m in _TOKEN.finditer(text):
         neg, key, qval, key2, val, phrase, word = m.groups()
@@ -53,18 +68,46 @@ def parse(text: str) -> Query:
             q.filters.setdefault(key.lower(), []).append(value)
         elif key is not None and not value.startswith("//"):
             raise UsageError(f"unknown filter '{key}:'; use one of {', '.join(f + ':' for f in FILTERS)}")
-        elif phrase is not None:
-            (q.excluded if neg else q.phrases).append(phrase)
         else:
-            token = word if word is not None else m.group(0).lstrip("-")
-            words = _WORD.findall(token)
-            (q.excluded if neg else q.words).extend(words)
-    if q.excluded and not q.has_text:
-        raise UsageError("a search needs at least one word or phrase besides the excluded ones")
+            term = phrase if phrase is not None else word if word is not None else m.group(0).lstrip("-")
+            if _has_token(term):  # "*" or "^" alone is nothing to look for, on either back end
+                (q.excluded if neg else q.phrases if phrase is not None else q.words).append(term)
+    check(q)
     return q
 
 
-def _period(value: str, end: bool) -> date:
+def check(q: Query) -> None:
+    """Refuse what the back ends would not answer alike, or not in time: an
+    exclusion alone (FTS5 cannot), a query too big, control characters."""
+    if q.excluded and not q.has_text:
+        raise UsageError("a search needs at least one word or phrase besides the excluded ones")
+    terms = len(q.words) + len(q.phrases) + len(q.excluded)
+    if terms > MAX_TERMS:
+        raise UsageError(f"the query has {terms} words and phrases; at most {MAX_TERMS} are searched")
+    values = sum(len(v) for v in q.filters.values())
+    if values > MAX_FILTERS:
+        raise UsageError(f"the query has {values} filter values; at most {MAX_FILTERS} are searched")
+    for value in (v for vs in q.filters.values() for v in vs):
+        _refuse_controls(value)
+    for value in q.filters.get("source", []):
+        if not _has_token(value):
+            raise UsageError(f"source:{value} has no word to look for")
+
+
+def _refuse_controls(text: str) -> None:
+    # PostgreSQL refuses NUL outright, and a terminal would act on the others when the query is echoed
+    bad = CONTROL.search(text.replace("\r", " "))
+    if bad:
+        raise UsageError(f"the query holds a control character (U+{ord(bad.group()):04X}); take it out")
+
+
+def _has_token(text: str) -> bool:
+    return any(c.isalnum() for c in text)
+
+
+def period(value: str, end: bool, given: str) -> date:
+    """The first (or with `end`, the last) day of a year, month or day; `given`
+    names the value in the error (from:2024-13, --since 2024-13)."""
     try:
         parts = [int(p) for p in value.split("-")]
         if len(parts) == 1:
@@ -74,8 +117,7 @@ def _period(value: str, end: bool) -> date:
             return date(parts[0], parts[1], last if end else 1)
         return date(parts[0], parts[1], parts[2])
     except (ValueError, IndexError):
-        which = "to" if end else "from"
-        raise UsageError(f"{which}:{value} is not a date such as 2024, 2024-12 or 2024-12-08") from None
+        raise UsageError(f"{given} is not a date such as 2024, 2024-12 or 2024-12-08") from None
 
 
 def _quoted(s: str) -> str:
@@ -83,8 +125,9 @@ def _quoted(s: str) -> str:
 
 
 def _fts5(q: Query) -> str:
-    """The FTS5 expression: every word and phrase, none of the excluded, and
-    (folded in, so that one index lookup does it all) the source filter."""
+    """The FTS5 expression: every word and phrase (each a quoted phrase, cut by
+    the tokenizer), none of the excluded, and (folded in, so that one index
+    lookup does it all) the source filter. Flat: an AND chain, not a tree."""
     parts = [_quoted(x) for x in q.words + q.phrases]
     sources = q.filters.get("source", [])
     if sources:
@@ -92,29 +135,30 @@ def _fts5(q: Query) -> str:
     return " AND ".join(parts) + "".join(f" NOT {_quoted(x)}" for x in q.excluded)
 
 
-def _text_clause(store: Store, q: Query):
-    """The where clause for words, phrases and (on SQLite) the source filter."""
+def _matches(column: str, text: str):
+    """`column` holds the phrase of `text`'s tokens, cut and stemmed as FTS5 does (migration 0003)."""
+    return sa.literal_column(column).op("@@")(sa.func.claimgraph_tsquery(text))
+
+
+def _text_clauses(store: Store, q: Query) -> list:
+    """The where clauses for words, phrases and (on SQLite) the source filter:
+    one FTS5 MATCH, or one @@ per term (a flat AND: a nested tsquery_and
+    tree recursed past Python's limit at a few thousand words)."""
     if store.is_sqlite:
         fts = sa.table("claims_fts", sa.column("rowid"))
         match = sa.select(fts.c.rowid).where(sa.literal_column("claims_fts").op("MATCH")(_fts5(q)))
-        return t.claims.c.id.in_(match)
-    tsv = sa.literal_column("claims.tsv")
-    parts = [sa.func.plainto_tsquery("english", w) for w in q.words]
-    parts += [sa.func.phraseto_tsquery("english", p) for p in q.phrases]
-    parts += [sa.func.tsquery_not(sa.func.plainto_tsquery("english", x)) for x in q.excluded]
-    tsq = parts[0]
-    for p in parts[1:]:
-        tsq = sa.func.tsquery_and(tsq, p)
-    return tsv.op("@@")(tsq)
+        return [t.claims.c.id.in_(match)]
+    where = [_matches("claims.tsv", x) for x in q.words + q.phrases]
+    return where + [sa.not_(_matches("claims.tsv", x)) for x in q.excluded]
 
 
-def _entity_claims(value: str, place: bool):
-    """Claims that mention the entity, or any entity unified with it across articles."""
-    key = name_key(value)
+def _entity_claims(values: list[str], place: bool):
+    """Claims that mention one of the entities, or any entity unified with one across articles."""
+    keys = sorted({name_key(v) for v in values})
     named = sa.select(t.entities.c.xentity_id).join(t.entity_keys, t.entity_keys.c.entity_id == t.entities.c.id)
-    named = named.where(t.entity_keys.c.key == key, t.entities.c.xentity_id.is_not(None))
+    named = named.where(t.entity_keys.c.key.in_(keys), t.entities.c.xentity_id.is_not(None))
     same = sa.select(t.entities.c.id).where(t.entities.c.xentity_id.in_(named))
-    direct = sa.select(t.entity_keys.c.entity_id).where(t.entity_keys.c.key == key)
+    direct = sa.select(t.entity_keys.c.entity_id).where(t.entity_keys.c.key.in_(keys))
     sel = sa.select(t.claim_entities.c.claim_id).where(
         sa.or_(t.claim_entities.c.entity_id.in_(same), t.claim_entities.c.entity_id.in_(direct))
     )
@@ -128,14 +172,13 @@ def conditions(store: Store, q: Query) -> list:
     where: list = []
     f = q.filters
     if q.has_text or (store.is_sqlite and "source" in f):
-        where.append(_text_clause(store, q))
+        where += _text_clauses(store, q)
     if "source" in f and not store.is_sqlite:
         # the same words-in-order match as FTS5's column filter on SQLite
-        source_tsv = sa.literal_column("claims.source_tsv")
-        where.append(sa.or_(*(source_tsv.op("@@")(sa.func.phraseto_tsquery("english", v)) for v in f["source"])))
+        where.append(sa.or_(*(_matches("claims.source_tsv", v) for v in f["source"])))
     for name, place in (("entity", False), ("place", True)):
         if name in f:
-            where.append(sa.or_(*(_entity_claims(v, place) for v in f[name])))
+            where.append(_entity_claims(f[name], place))
     if "status" in f:
         bad = [v for v in f["status"] if v.lower() not in STATUSES]
         if bad:
@@ -151,9 +194,9 @@ def conditions(store: Store, q: Query) -> list:
             )
         )
     if "from" in f:
-        where.append(t.claims.c.published >= max(_period(v, False) for v in f["from"]))
+        where.append(t.claims.c.published >= max(period(v, False, f"from:{v}") for v in f["from"]))
     if "to" in f:
-        where.append(t.claims.c.published <= min(_period(v, True) for v in f["to"]))
+        where.append(t.claims.c.published <= min(period(v, True, f"to:{v}") for v in f["to"]))
     states = {v.lower() for v in f.get("is", [])}
     for v in sorted(states - {"contradicted", "superseded"}):
         raise UsageError(f"is:{v} is not known; use is:contradicted or is:superseded")
@@ -202,12 +245,16 @@ def select_claims(store: Store, q: Query, order: str = "newest") -> sa.Select:
 def search(store: Store, query: str | Query, limit: int | None = 20, order: str = "newest") -> list[dict]:
     """Claims matching `query`, newest first (oldest first with order="time")."""
     q = parse(query) if isinstance(query, str) else query
+    check(q)
     stmt = select_claims(store, q, order)
     if limit is not None:
         stmt = stmt.limit(limit)
     with store.engine.connect() as conn:
         try:
             rows = conn.execute(stmt).mappings().all()
-        except sa.exc.OperationalError as exc:  # e.g. an FTS5 syntax the quoting did not foresee
+        except sa.exc.OperationalError as exc:
+            if "fts5" not in str(exc.orig):  # a database failure, not the query's: the caller reports it
+                raise
+            # an FTS5 syntax the quoting did not foresee
             raise UsageError(f"cannot search for {query!r}: {str(exc.orig).splitlines()[0]}") from None
     return [dict(r) for r in rows]
