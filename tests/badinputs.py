@@ -167,7 +167,7 @@ CORPUS: list[BadInput] = [
     BadInput("german-page", "de.html", page(GERMAN, "Grenze", "de"), "13", 0, ("language de, the model reads en",)),
     BadInput("german-jsonl", "de.jsonl", jsonl({"text": GERMAN}), "13", 0, ("language de, the model reads en",)),
     BadInput("german-mislabelled-en", "mis.html", page(GERMAN, "Grenze", "en"), "13", 0, ("language de",)),
-    BadInput("short-german-not-judged", "short.txt", "Die Grenze bleibt geschlossen.".encode(), "13", 1),
+    BadInput("short-german-not-judged", "short.txt", b"Die Grenze bleibt geschlossen.", "13", 1),
     # 20: truncation and messages
     BadInput("warc-cut-in-warc-header", "cut1.warc", _cut_in_header(20), "20", 1, ("ends inside its header",)),
     BadInput("warc-cut-in-http-header", "cut2.warc", _cut_in_header(200), "20", 1, ("ends inside its header",)),

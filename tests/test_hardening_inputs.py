@@ -81,6 +81,7 @@ def test_legacy_code_pages_still_when_the_text_is_clearly_not_utf8():
 
 def test_the_cleaning_rule():
     assert clean_text("a\x00b\x07c\x1b[0m\x7f\x9bd") == "abc[0md"
+    assert clean_text("a\x00b\x83c", " ") == "a b c"  # an article's text: one for one, so offsets hold
     assert clean_text("tab\tnew\nline\r\nnel\u0085") == "tab\tnew\nline\r\nnel\u0085"  # kept
     assert clean_text("page\x0cbreak\x0bhere") == "page\nbreak\nhere"
     assert clean_text("lone \ud800 and \udfff") == "lone \ufffd and \ufffd"

@@ -20,31 +20,35 @@ from claimgraph.model import Article
 MAX_LINES = 10_000
 _LINE = re.compile(r"[^\n]+")
 
-# Dropped from every text and field: C0 and C1 controls but tab, newline,
+# Made spaces in every text and field: C0 and C1 controls but tab, newline,
 # carriage return and NEL (U+0085, a line break), and DEL. NUL breaks
 # PostgreSQL's text; the others are debris. Form feed and vertical tab
-# (page and line breaks in old text dumps) become newlines.
+# (page and line breaks in old text dumps) become newlines. One character
+# for one, so every offset still points into the text the user gave.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _AS_NEWLINE = {"\x0b", "\x0c"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def clean_text(text: str) -> str:
-    """`text` with control characters dropped (form feed and vertical tab made
+def clean_text(text: str, fill: str = "") -> str:
+    """`text` with each control character made `fill` (form feed and vertical tab
     newlines) and lone surrogates (valid in JSON escapes, but unencodable,
     so they crash hashing and spaCy) made U+FFFD; a surrogate pair written as
     two escapes becomes its one character."""
     if _SURROGATE.search(text):
         text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     if _CONTROLS.search(text):
-        text = _CONTROLS.sub(lambda m: "\n" if m.group() in _AS_NEWLINE else "", text)
+        text = _CONTROLS.sub(lambda m: "\n" if m.group() in _AS_NEWLINE else fill, text)
     return text
 
 
 def clean_article(article: Article) -> Article:
     """The article with `clean_text` applied to its text, title, publisher, url and id."""
     fields = ("text", "id", "title", "url", "publisher")
-    cleaned = {k: clean_text(v) for k in fields if isinstance(v := getattr(article, k), str)}
+    # the text keeps its length (offsets point into it); the short fields just lose the debris
+    cleaned = {
+        k: clean_text(v, " " if k == "text" else "") for k in fields if isinstance(v := getattr(article, k), str)
+    }
     changed = {k: v for k, v in cleaned.items() if v != getattr(article, k)}
     return replace(article, **changed) if changed else article
 

@@ -9,7 +9,7 @@
 4. a legacy code page (charset detection) only when the text is clearly not
    UTF-8: none of its non-ASCII bytes make a UTF-8 character, or most do not.
 
-Control characters left in the text are dropped later, where an article is
+Control characters left in the text are cleaned later, where an article is
 made (`claimgraph.ingest.articles.clean_text`)."""
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ def language_of(text: str, declared: str | None = None) -> str | None:
     say more: 'en-gb'), else the language the text is in."""
     detected = detect(text)
     declared = declared.strip() if declared else None
-    if declared and len(declared) <= 16 and _VALID_TAG.fullmatch(declared):
-        if detected is None or primary(declared) == detected:
-            return declared
+    valid = bool(declared) and len(declared) <= 16 and _VALID_TAG.fullmatch(declared) is not None
+    if valid and (detected is None or primary(declared) == detected):
+        return declared
     return detected

@@ -110,8 +110,8 @@ def from_warc(path: Path, options: Options) -> Iterator[Item]:
     except _OverBudget:
         yield Item(
             str(path),
-            error=f"{path}: decompresses to over {budget.limit:,} bytes ({options.warc_file_ratio} times its size "
-            f"or more); stopped after {count} records",
+            error=f"{path}: decompresses to over {budget.limit:,} bytes, the cap for a file of its size; "
+            f"stopped after {count} records",
         )
         return
     except Exception as exc:  # warcio raises many kinds on hostile bytes (None.startswith on a cut header)
