@@ -105,13 +105,7 @@ def _analyze(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--max-chars", type=int, default=None, metavar="N", help=f"refuse longer texts (default {DEFAULT_MAX_CHARS:,})"
     )
-    p.add_argument("--model", help=MODEL_HELP)
-    p.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="progress bar on standard error (default: on a terminal, for batches)",
-    )
+    _model_and_progress(p, "progress bar on standard error (default: on a terminal, for batches)")
 
 
 def _ledger(sub: argparse._SubParsersAction) -> None:
@@ -172,14 +166,14 @@ def _ingest_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--allow-private", action="store_true", help="let URL fetching reach private, loopback and link-local addresses"
     )
-    p.add_argument("--model", help=MODEL_HELP)
-    p.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="progress on standard error (default: on a terminal)",
-    )
+    _model_and_progress(p, "progress on standard error (default: on a terminal)")
     p.add_argument("--format", choices=("pretty", "json"), default=None, help="the summary's format")
+
+
+def _model_and_progress(p: argparse.ArgumentParser, progress_help: str) -> None:
+    """The options every command that analyses shares: the spaCy model, and a progress bar on stderr."""
+    p.add_argument("--model", help=MODEL_HELP)
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help=progress_help)
 
 
 def _rows_options(p: argparse.ArgumentParser, limit: int) -> None:
