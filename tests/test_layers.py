@@ -1,6 +1,6 @@
 """The layers import one way, and no module imports itself round a cycle.
 
-    errors, config  ->  model, text, lexicons  ->  formats  ->  ingest  ->  analyse
+    errors, config  ->  model, text, lexicons, fitted  ->  formats  ->  ingest  ->  analyse
         ->  store  ->  link  ->  ledger  ->  cli, web
 
 A module may import from a lower layer and from its own top-level package,
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent / "src" / "claimgraph"
 
 LAYERS: list[tuple[str, ...]] = [
     ("errors", "config"),
-    ("model", "text", "lexicons"),
+    ("model", "text", "lexicons", "fitted"),
     ("formats",),
     ("ingest",),
     ("analyse",),
