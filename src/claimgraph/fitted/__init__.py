@@ -27,7 +27,7 @@ def load_fitted(name: str, folder: Path = HERE) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError:
-        raise ResourceError(f"fitted file {path} is missing; run make train-{path.stem.split('_')[0]}") from None
+        raise ResourceError(f"fitted file {path} is missing; its script under training/ writes it") from None
     except ValueError as error:
         raise ResourceError(f"fitted file {path} is not JSON: {error}") from None
     if not isinstance(data, dict) or "format" not in data:
