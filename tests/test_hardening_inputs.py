@@ -45,11 +45,15 @@ def test_every_bad_input_gives_its_articles_and_one_short_line_per_failure(bad, 
     items = read(bad, tmp_path)
     articles = [i.article for i in items if i.article is not None]
     failures = [i.error for i in items if i.error is not None]
+    skipped = [i.skipped for i in items if i.skipped is not None]
     assert len(articles) == bad.articles, failures
     assert len(failures) == len(bad.says), failures
     for said, line in zip(bad.says, failures, strict=True):
         assert said in line
-    for line in failures:  # one line, no control character, no echo of a long value
+    assert len(skipped) == len(bad.skips), skipped
+    for said, line in zip(bad.skips, skipped, strict=True):
+        assert said in line
+    for line in failures + skipped:  # one line, no control character, no echo of a long value
         assert not UNCLEAN.search(line) and "\n" not in line and len(line) < 500, line
     for a in articles:
         for value in (a.text, a.id, a.title, a.url, a.publisher):
@@ -213,9 +217,8 @@ def test_languages_are_stored(tmp_path, analyzer):
         with store.engine.connect() as conn:
             rows = dict(conn.execute(sa.select(t.articles.c.ext_id, t.articles.c.language)).all())
     assert rows == {"plain": "en", "tagged": "en-GB", "junk": "en"}
-    assert [reason for _, reason in summary.failed] == [
-        f"{tmp_path / 'a.jsonl'}:4: language de, the model reads en; skipped"
-    ]
+    assert summary.failed == [] and summary.exit_code == 0  # skipped by choice: no failure
+    assert [reason for _, reason in summary.skipped] == [f"{tmp_path / 'a.jsonl'}:4: language de, the model reads en"]
 
 
 # ------------------------------------------------------------------ 20: messages

@@ -51,6 +51,10 @@ HOSTS = {
     "www.a.test": "127.0.0.1",
     "b.test": "127.0.0.1",
     "down.test": "127.0.0.1",
+    "dropped.test": "127.0.0.1",
+    "gone.test": "127.0.0.1",
+    "locked.test": "127.0.0.1",
+    "slow-dns.test": "127.0.0.1",
     PUNY: "127.0.0.1",
     **EMBEDDED_PRIVATE,
 }
@@ -80,6 +84,11 @@ class Handler(QuietHandler):
         if self.path == "/robots.txt":
             if host == "down.test":
                 return self.send(503, b"busy")
+            if host == "dropped.test":  # the connection closes with no answer: robots.txt is unreachable
+                self.close_connection = True
+                return None
+            if host in ("gone.test", "locked.test"):
+                return self.send(404 if host == "gone.test" else 403, b"no")
             return self.send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
         if self.path.startswith("/busy"):
             n = Handler.busy[self.path] = Handler.busy.get(self.path, 0) + 1
@@ -105,6 +114,9 @@ class Handler(QuietHandler):
                 200, page(STORY_B, f'<link rel="canonical" href="http://a.test:{port}/other-story">')
             ),
             ("down.test", "/page"): lambda: self.send(200, page(STORY_B)),
+            ("dropped.test", "/page"): lambda: self.send(200, page(STORY_B)),
+            ("gone.test", "/page"): lambda: self.send(200, page(STORY_B)),
+            ("locked.test", "/page"): lambda: self.send(200, page(STORY_B)),
             (PUNY, "/page"): lambda: self.send(200, page(STORY_IDN)),
             ("127.0.0.1", "/article"): lambda: self.send(200, page(STORY_A)),
             ("127.0.0.1", "/teaser-target"): lambda: self.send(200, page(STORY_B)),
@@ -133,6 +145,8 @@ def network(monkeypatch) -> list[tuple[str, int]]:
     connected: list[tuple[str, int]] = []
 
     def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
+        if host == "slow-dns.test":
+            time.sleep(SLOW_DNS)  # a DNS server that answers late: the system resolver takes no time-out
         try:
             address = str(ipaddress.ip_address(host))
         except ValueError:
@@ -146,6 +160,9 @@ def network(monkeypatch) -> list[tuple[str, int]]:
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     monkeypatch.setattr(socket, "create_connection", loopback_only(connected))
     return connected
+
+
+SLOW_DNS = 3.0  # seconds the fake resolver takes for slow-dns.test
 
 
 def fetcher(**kw) -> Fetcher:
@@ -434,3 +451,53 @@ def test_a_canonical_link_on_the_pages_own_site_is_kept(tmp_path, analyzer, serv
 def test_which_canonical_links_are_trusted(url, head, expected):
     article, _ = from_html(page(STORY_A, head), "page.html", url)
     assert article.url == expected
+
+
+# ------------------------------------------------------------- DNS, robots.txt unreachable, feed size
+
+
+def test_resolving_the_host_is_bounded_by_the_fetch_deadline(server, network):
+    start = time.monotonic()
+    with pytest.raises(InputError, match=r"timed out resolving slow-dns\.test") as caught:
+        fetcher(timeout=1.0, retries=2).fetch(f"http://slow-dns.test:{server}/page")
+    assert time.monotonic() - start < SLOW_DNS - 1  # the deadline, not the resolver, ended it
+    assert str(caught.value).startswith(f"http://slow-dns.test:{server}/page: ")  # the page, not its robots.txt
+    assert network == []  # nothing was connected to
+
+
+def test_an_unreachable_robots_txt_means_fetch_nothing(server):
+    # RFC 9309 2.3.1.4: robots.txt unreachable (here: the connection closes with no answer) is complete disallow
+    Handler.hits.clear()
+    f = fetcher()
+    with pytest.raises(InputError, match=r"robots\.txt unreachable") as caught:
+        f.fetch(f"http://dropped.test:{server}/page")
+    assert "\n" not in str(caught.value) and str(caught.value).startswith(f"http://dropped.test:{server}/page: ")
+    assert [p for _, p, _ in Handler.hits] == ["/robots.txt"]  # the page was never asked for
+    with pytest.raises(InputError, match="unreachable"):  # kept a while: not asked again at every page
+        f.fetch(f"http://dropped.test:{server}/other")
+    assert [p for _, p, _ in Handler.hits] == ["/robots.txt"]
+    assert not f.robots_allow(f"http://dropped.test:{server}/page")
+
+
+@pytest.mark.parametrize("host", ["gone.test", "locked.test"])
+def test_a_robots_txt_that_answers_4xx_allows_everything(server, host):
+    Handler.hits.clear()
+    assert fetcher().fetch(f"http://{host}:{server}/page").status == 200
+    assert [p for _, p, _ in Handler.hits] == ["/robots.txt", "/page"]
+
+
+def test_a_feed_over_the_size_cap_is_one_failure_line(tmp_path):
+    from claimgraph.ingest.feeds import from_feed_bytes
+    from claimgraph.ingest.fetch import MAX_BYTES
+    from claimgraph.ingest.items import Options
+    from claimgraph.ingest.sources import expand
+
+    entries = "".join(f"<item><title>{n}</title><description>{FULL} {n}</description></item>" for n in range(40))
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>W</title>{entries}</channel></rss>'.encode()
+    (tmp_path / "big.xml").write_bytes(feed)
+    assert Options().max_feed_bytes == MAX_BYTES  # the cap on fetched bodies, feeds from files too
+    items = list(expand([str(tmp_path / "big.xml")], Options(max_feed_bytes=len(feed) - 1, languages=())))
+    assert [i.error for i in items] == [f"{tmp_path / 'big.xml'}: feed over the size cap of {len(feed) - 1:,} bytes"]
+    assert len(list(expand([str(tmp_path / "big.xml")], Options(max_feed_bytes=len(feed))))) == 40
+    (item,) = from_feed_bytes(feed, "<stdin>", Options(max_feed_bytes=1000))  # standard input, a sniffed feed
+    assert item.error == "<stdin>: feed over the size cap of 1,000 bytes"

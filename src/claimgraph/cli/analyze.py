@@ -11,14 +11,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from itertools import chain
 
-from claimgraph.cli.output import EXIT_OK, write_analyses
+from claimgraph.cli.output import EXIT_OK, say, write_analyses
 from claimgraph.cli.progress import counted
 from claimgraph.config import Settings
 from claimgraph.errors import UsageError
 from claimgraph.ingest.articles import parse_date
-from claimgraph.ingest.items import Item, Options
+from claimgraph.ingest.items import DEFAULT_LANGUAGES, Item, Options, language_codes
 from claimgraph.ingest.sources import STDIN, expand
 from claimgraph.model import Article, BadItem
 
@@ -34,16 +35,27 @@ def analyze(args: argparse.Namespace) -> int:
     settings = Settings(**{k: v for k, v in (("model", args.model), ("max_chars", args.max_chars)) if v is not None})
     batch = bool(args.input) or len(args.paths) > 1
     fmt = args.format or ("pretty" if sys.stdout.isatty() else "json")
-    options = Options(published=published, max_chars=settings.max_chars)
+    languages = DEFAULT_LANGUAGES if args.languages is None else language_codes(args.languages)
+    options = Options(published=published, max_chars=settings.max_chars, languages=languages)
     items = chain(expand(args.paths, options), expand([args.input] if args.input else [], options, jsonl=True))
 
     from claimgraph.analyse.batch import analyze_items
 
-    results = analyze_items((_article(item, published) for item in items), settings, args.jobs)
+    results = analyze_items((_article(item, published) for item in _not_skipped(items)), settings, args.jobs)
     show_progress = args.progress if args.progress is not None else (batch and sys.stderr.isatty())
     if show_progress:
         results = counted(results, _count(args))
     return write_analyses(results, fmt, args.events_style)
+
+
+def _not_skipped(items: Iterable[Item]) -> Iterator[Item]:
+    """The items to analyse; one skipped by choice (its language) is a line
+    on standard error as it comes, no failure (the exit code stays 0)."""
+    for item in items:
+        if item.skipped is None:
+            yield item
+        else:
+            say(f"skipped: {item.skipped}")
 
 
 def _article(item: Item, published) -> Article | BadItem:

@@ -33,6 +33,7 @@ def _ingest_options(args: argparse.Namespace) -> dict:
         "batch": args.batch,
         "link": args.link,
         "allow_private": args.allow_private,
+        **({} if args.languages is None else {"languages": args.languages}),
     }
 
 
@@ -59,6 +60,8 @@ def watch(args: argparse.Namespace) -> int:
 
 
 def _report(summary, fmt: str | None) -> None:
+    for origin, reason in summary.skipped:
+        say(f"skipped: {reason if reason.startswith(origin) else f'{origin}: {reason}'}")
     for origin, reason in summary.failed:
         say(f"failed: {reason if reason.startswith(origin) else f'{origin}: {reason}'}")
     if fmt == "json":
@@ -146,4 +149,7 @@ def link(args: argparse.Namespace) -> int:
 def stats(args: argparse.Namespace) -> int:
     from claimgraph import ledger
 
-    return table(ledger.stats(db=args.db), args.format)
+    counts = ledger.stats(db=args.db)
+    if (args.format or ("pretty" if sys.stdout.isatty() else "json")) == "pretty":
+        counts["languages"] = ", ".join(f"{code} ({n})" for code, n in counts["languages"].items()) or None
+    return table(counts, args.format)

@@ -105,6 +105,7 @@ def _analyze(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--max-chars", type=int, default=None, metavar="N", help=f"refuse longer texts (default {DEFAULT_MAX_CHARS:,})"
     )
+    _languages(p)
     _model_and_progress(p, "progress bar on standard error (default: on a terminal, for batches)")
 
 
@@ -157,6 +158,10 @@ def _ledger(sub: argparse._SubParsersAction) -> None:
     p = cmd("stats", "what the ledger holds")
     p.add_argument("--format", choices=("pretty", "json"), default=None)
 
+    p = cmd("serve", "serve the web app and HTTP API over the ledger")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
+
 
 def _ingest_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--published", metavar="DATE", help="publication date (ISO) where an input has none")
@@ -166,8 +171,29 @@ def _ingest_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--allow-private", action="store_true", help="let URL fetching reach private, loopback and link-local addresses"
     )
+    _languages(p)
     _model_and_progress(p, "progress on standard error (default: on a terminal)")
     p.add_argument("--format", choices=("pretty", "json"), default=None, help="the summary's format")
+
+
+def _languages(p: argparse.ArgumentParser) -> None:
+    """--language / --any-language: which articles the model is given, by their detected language."""
+    group = p.add_mutually_exclusive_group()
+    group.add_argument(
+        "--language",
+        dest="languages",
+        action="append",
+        metavar="CODE",
+        help="analyse articles in this language (ISO 639: en, de; repeat or comma-separate); "
+        "others are skipped (default: en)",
+    )
+    group.add_argument(
+        "--any-language",
+        dest="languages",
+        action="store_const",
+        const=[],
+        help="analyse every article with the model, whatever its language",
+    )
 
 
 def _model_and_progress(p: argparse.ArgumentParser, progress_help: str) -> None:

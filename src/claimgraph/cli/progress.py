@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-OUTCOMES = ("new", "near-duplicate", "updated", "duplicate", "failed")
+OUTCOMES = ("new", "near-duplicate", "updated", "duplicate", "failed", "skipped")
 
 
 def on_stderr() -> dict[str, Any]:
@@ -42,15 +42,19 @@ def counted(results: Iterable[T], total: int | None) -> Iterator[T]:
 
 class IngestProgress:
     """A progress bar on standard error, or nothing: entering gives the hooks
-    for `ledger.ingest` (`on_item`, `on_progress`), none when not shown.
+    for `ledger.ingest` (`on_item`, `on_article`, `on_progress`), none when
+    not shown.
 
     One line: the bar (what has been read: bytes of input, or inputs where a
     URL or feed makes the size unknown), percentage, articles per second, the
-    time elapsed and the time left; under it, the outcomes so far."""
+    time elapsed and the time left; under it, the outcomes so far. The rate
+    counts articles as the run finishes each (`on_article`), so it moves from
+    the first; stored outcomes are counted when their batch is written."""
 
     def __init__(self, show: bool):
         self.show = show
         self.counts = dict.fromkeys(OUTCOMES, 0)
+        self.articles = 0
 
     def __enter__(self) -> dict[str, Callable]:
         if not self.show:
@@ -58,11 +62,14 @@ class IngestProgress:
         self.bar = _bar(self.counts)
         self.bar.__enter__()
         self.task = self.bar.add_task("ingesting", total=None, articles=0)
-        return {"on_item": self.on_item, "on_progress": self.on_progress}
+        return {"on_item": self.on_item, "on_article": self.on_article, "on_progress": self.on_progress}
 
     def on_item(self, outcome: str) -> None:
-        self.counts[outcome] = self.counts.get(outcome, 0) + 1
-        self.bar.update(self.task, articles=sum(self.counts.values()))
+        self.counts[outcome] = self.counts.get(outcome, 0) + 1  # drawn on the bar's next refresh
+
+    def on_article(self, origin: str) -> None:
+        self.articles += 1
+        self.bar.update(self.task, articles=self.articles)
 
     def on_progress(self, done: int, total: int) -> None:
         self.bar.update(self.task, completed=done, total=total)

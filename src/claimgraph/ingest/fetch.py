@@ -11,11 +11,14 @@
   address connected to); a certificate that fails is refused at once, with
   OpenSSL's reason, and not retried.
 - Bounded: `timeout` is a deadline for the whole fetch (robots.txt,
-  redirects, retries, connecting and every byte), not per read, so a server
-  that trickles cannot hold a fetch open past it.
+  redirects, retries, resolving the host, connecting and every byte), not
+  per read, so a server that trickles, or a DNS server that never answers,
+  cannot hold a fetch open past it.
 - Polite: a user agent that names the tool, robots.txt honoured on every hop
-  (cached per origin; one that answers 5xx or 429 means "fetch nothing", as
-  RFC 9309 says), a minimum delay between requests to one host, retries with
+  (cached per origin; as RFC 9309 says, one that answers 4xx means "fetch
+  anything", and one that answers 5xx or 429 or cannot be reached (a refused
+  or dropped connection, a time-out) means "fetch nothing", asked again after
+  `ROBOTS_RECHECK`), a minimum delay between requests to one host, retries with
   exponential back-off on time-outs, 429 and 5xx. A Retry-After up to
   `max_retry_after` seconds is waited out once, then the request is retried;
   a longer one is refused with the time the server asks us to come back.
@@ -28,6 +31,7 @@ import io
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 import urllib.robotparser
 from collections.abc import Iterable
@@ -47,7 +51,7 @@ MAX_RETRY_AFTER = 30.0  # seconds: the longest Retry-After a fetch waits out
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 ROBOTS_TTL = 24 * 3600.0  # RFC 9309: a robots.txt is kept for a day at most
-ROBOTS_RECHECK = 300.0  # a robots.txt that answered 5xx is asked again after this
+ROBOTS_RECHECK = 300.0  # a robots.txt that answered 5xx, or could not be reached, is asked again after this
 # IPv6 ranges whose last 32 bits are an IPv4 address that a gateway would reach
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
@@ -141,7 +145,7 @@ class Fetcher:
         return resp
 
     def robots_allow(self, url: str) -> bool:
-        """May `url` be fetched? Not when robots.txt disallows it, or answers 5xx."""
+        """May `url` be fetched? Not when robots.txt disallows it, answers 5xx or cannot be reached."""
         try:
             return self._robots_refusal(check_url(url), _Deadline(self.timeout)) is None
         except InputError:
@@ -155,7 +159,10 @@ class Fetcher:
         origin = f"{parts.scheme}://{parts.netloc}"
         robots = self._robots.get(origin)
         if robots is None or robots.until < time.monotonic():
-            robots = self._robots[origin] = self._read_robots(origin, deadline)
+            try:
+                robots = self._robots[origin] = self._read_robots(origin, deadline)
+            except _HostError as exc:
+                raise _HostError(str(exc).replace(f"{origin}/robots.txt", url, 1)) from None
         if robots.refusal:
             return robots.refusal
         if robots.rules is not None and not robots.rules.can_fetch(self.user_agent, url):
@@ -166,10 +173,14 @@ class Fetcher:
         now = time.monotonic()
         try:
             resp = self._get(origin + "/robots.txt", {}, deadline, retries=0, robots=False)
-        except InputError:
-            # unreachable: the page's own request then fails with its own, clearer
-            # reason; nothing is kept, so the next fetch asks again
-            return _Robots(None, None, now)
+        except _HostError:
+            raise  # the page's own request would say the same: said as it is
+        except InputError as exc:
+            # RFC 9309 2.3.1.4: unreachable (a refused or dropped connection, a
+            # time-out) means "assume complete disallow", like a server error
+            cause = str(exc).removeprefix(f"{origin}/robots.txt: ")
+            reason = f"refused, robots.txt unreachable ({cause}), which means fetch nothing (try again later)"
+            return _Robots(None, reason, now + ROBOTS_RECHECK)
         if resp.status >= 500 or resp.status == 429:
             # RFC 9309 2.3.1.4: a server error means "assume complete disallow"
             reason = f"refused, robots.txt answered HTTP {resp.status}, which means fetch nothing (try again later)"
@@ -210,7 +221,7 @@ class Fetcher:
                 failure = f"{url}: timed out (no whole answer within the {self.timeout:g} s deadline)"
             except ssl.SSLCertVerificationError as exc:  # the same certificate next time: no retry
                 reason = (exc.verify_message or exc.reason or str(exc)).rstrip(".")
-                raise InputError(f"{url}: TLS certificate refused for {urlsplit(url).hostname} ({reason})") from None
+                raise _HostError(f"{url}: TLS certificate refused for {urlsplit(url).hostname} ({reason})") from None
             except (ConnectionError, http.client.HTTPException, ssl.SSLError, OSError) as exc:
                 failure = f"{url}: cannot fetch ({type(exc).__name__}: {exc})"
             else:
@@ -245,7 +256,7 @@ class Fetcher:
     def _request(self, url: str, headers: dict[str, str], deadline: _Deadline) -> Response:
         parts = urlsplit(url)  # a checked URL: an ASCII host, no user:password
         host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
-        address = self._checked_address(url, host, port)
+        address = self._checked_address(url, host, port, deadline)
         self._wait_turn(host)
         context = self.ssl_context if parts.scheme == "https" else None
         conn = _PinnedConnection(host, port, address, deadline, context)
@@ -286,12 +297,14 @@ class Fetcher:
         finally:
             conn.close()
 
-    def _checked_address(self, url: str, host: str, port: int) -> str:
-        """Resolve, then refuse if any answer is an address we must not reach."""
+    def _checked_address(self, url: str, host: str, port: int, deadline: _Deadline) -> str:
+        """Resolve (by the deadline), then refuse if any answer is an address we must not reach."""
         try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            infos = _resolve(host, port, deadline)
         except socket.gaierror as exc:
-            raise InputError(f"{url}: cannot resolve {host} ({exc.strerror})") from None
+            raise _HostError(f"{url}: cannot resolve {host} ({exc.strerror})") from None
+        except TimeoutError:
+            raise _HostError(f"{url}: timed out resolving {host} (the fetch deadline is {self.timeout:g} s)") from None
         addresses = [info[4][0] for info in infos]
         for a in addresses:
             ip = ipaddress.ip_address(a.split("%")[0])
@@ -299,7 +312,7 @@ class Fetcher:
                 self.allow_private is True
                 or (isinstance(self.allow_private, frozenset) and str(ip) in self.allow_private)
             ):
-                raise InputError(f"{url}: refused, {host} resolves to a private or reserved address ({ip})")
+                raise _HostError(f"{url}: refused, {host} resolves to a private or reserved address ({ip})")
         return addresses[0]
 
     def _wait_turn(self, host: str) -> None:
@@ -309,6 +322,35 @@ class Fetcher:
             if pause > 0:
                 time.sleep(pause)
         self._last[host] = time.monotonic()
+
+
+class _HostError(InputError):
+    """The host itself is refused: it does not resolve (in time), resolves to
+    an address we must not reach, or its certificate fails. Said as it is,
+    even when robots.txt asked, since the page would answer the same."""
+
+
+def _resolve(host: str, port: int, deadline: _Deadline) -> list:
+    """socket.getaddrinfo, given what is left of the deadline: the system
+    resolver takes no time-out (a dead DNS server holds it 5 s a try, several
+    tries), so it runs in a thread of its own, left to finish in the
+    background when the deadline passes first (TimeoutError)."""
+    done: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            done["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except BaseException as exc:  # handed to the caller's thread
+            done["error"] = exc
+
+    worker = threading.Thread(target=work, name=f"resolve {host}", daemon=True)
+    worker.start()
+    worker.join(deadline.remaining())
+    if worker.is_alive():
+        raise TimeoutError(host)
+    if "error" in done:
+        raise done["error"]  # type: ignore[misc]
+    return done["infos"]  # type: ignore[return-value]
 
 
 def _retry_after(resp: Response) -> float | None:

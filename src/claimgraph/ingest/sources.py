@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from claimgraph.errors import ClaimgraphError, shown
 from claimgraph.ingest.articles import article_from_json
-from claimgraph.ingest.items import JSONL_SUFFIXES, KNOWN, WARC_SUFFIXES, Item, Options, Progress, finish
+from claimgraph.ingest.items import FEED_SUFFIXES, JSONL_SUFFIXES, KNOWN, WARC_SUFFIXES, Item, Options, Progress, finish
 from claimgraph.ingest.parse import from_bytes
 from claimgraph.ingest.warc import from_warc
 from claimgraph.ingest.web import from_url
@@ -149,8 +149,11 @@ def from_file(path: Path, options: Options) -> Iterator[Item]:
     if suffix in WARC_SUFFIXES:
         yield from from_warc(path, options)
         return
+    # a feed is refused past its cap (`from_feed_bytes`): no need to read more than one byte over it
+    limit = options.max_feed_bytes + 1 if suffix in FEED_SUFFIXES else -1
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(limit)
     except OSError as exc:
         yield Item(where, error=f"{where}: cannot read ({exc.strerror})")
         return

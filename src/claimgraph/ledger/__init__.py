@@ -22,7 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from claimgraph.config import Settings
-from claimgraph.ingest.items import Options
+from claimgraph.ingest.items import DEFAULT_LANGUAGES, Options, language_codes
 from claimgraph.ledger.pipeline import Summary
 from claimgraph.store import Store, database_error, open_store
 
@@ -58,24 +58,34 @@ def ingest(
     batch: int = 100,
     link: bool = True,
     allow_private: bool = False,
+    languages: Iterable[str] = DEFAULT_LANGUAGES,
     settings: Settings | None = None,
     on_item: Callable[[str], None] | None = None,
     analyzer: Analyzer | None = None,
     fetcher=None,
     on_progress: Callable[[int, int], None] | None = None,
+    on_article: Callable[[str], None] | None = None,
 ) -> Summary:
     """Read, analyse and store articles from files, folders, JSON Lines (articles
     or ready analyses), HTML, feeds, WARC files and URLs; then link what is new.
 
+    `languages`: the languages to analyse (ISO 639 codes, or comma lists of
+    them); an article detected in another is skipped (`Summary.skipped`, not a
+    failure); () analyses every language with the model.
+
     `on_item(outcome)` is told each article's outcome ("new", "near-duplicate",
-    "duplicate", "failed"); `on_progress(done, total)` how far the reading has
-    come, in bytes of input when every input is a local file, else in inputs."""
+    "updated", "duplicate", "failed", "skipped"; a stored one when its batch is
+    written); `on_article(origin)` each article as soon as the run is done with
+    it (analysed, or one of the others), before its batch is written;
+    `on_progress(done, total)` how far the reading has come, in bytes of input
+    when every input is a local file, else in inputs."""
     from claimgraph.ledger.pipeline import ingest as run
 
     settings = settings or (analyzer.settings if analyzer else Settings())
+    codes = language_codes(languages)  # a bad code before any ledger is made
     with _opened(db, create=True) as store:
-        options = _options(store, published, settings, allow_private, fetcher)
-        summary = run(store, inputs, options, settings, jobs, batch, on_item, analyzer, on_progress)
+        options = _options(store, published, settings, allow_private, fetcher, codes)
+        summary = run(store, inputs, options, settings, jobs, batch, on_item, analyzer, on_progress, on_article)
         _settle_feeds(options, summary)
         if link:
             _link_after_ingest(store)
@@ -90,13 +100,14 @@ def _settle_feeds(options: Options, summary: Summary) -> None:
         options.feed_state.commit()
 
 
-def _options(store: Store, published, settings: Settings, allow_private, fetcher) -> Options:
+def _options(store: Store, published, settings: Settings, allow_private, fetcher, languages) -> Options:
     from claimgraph.store.feeds import FeedState, url_known
 
     return Options(
         published=published,
         max_chars=settings.max_chars,
         allow_private=allow_private,
+        languages=languages,
         fetcher=fetcher,
         is_known=lambda url: url_known(store, url),
         feed_state=FeedState(store),
@@ -112,6 +123,7 @@ def watch(
     published: date | None = None,
     jobs: int = 1,
     allow_private: bool = False,
+    languages: Iterable[str] = DEFAULT_LANGUAGES,
     settings: Settings | None = None,
     batch: int = 100,
     link: bool = True,
@@ -122,8 +134,9 @@ def watch(
     """Poll `inputs` every `every` seconds, ingesting what is new; yields each
     round's summary. Feeds are fetched with conditional GET (ETag,
     Last-Modified) and entries already stored are not fetched again.
-    `published` and `jobs` as in `ingest`; with one job the analyzer is
-    loaded once and kept across rounds, with more each round starts workers."""
+    `published`, `jobs` and `languages` as in `ingest`; with one job the
+    analyzer is loaded once and kept across rounds, with more each round
+    starts workers."""
     import time
 
     from claimgraph.ledger.pipeline import ingest as run
@@ -134,8 +147,9 @@ def watch(
 
         analyzer = Analyzer(settings)  # loaded on the first article, then kept across rounds
     pause = sleep or time.sleep
+    codes = language_codes(languages)
     with _opened(db, create=True) as store:
-        options = _options(store, published, settings, allow_private, fetcher)
+        options = _options(store, published, settings, allow_private, fetcher, codes)
         n = 0
         while rounds is None or n < rounds:
             if n:
@@ -273,6 +287,12 @@ def stats(*, db: Db = None) -> dict:
             .order_by(sa.text("n DESC"), t.articles.c.publisher)
             .limit(10)
         ).all()
+        languages = conn.execute(
+            sa.select(t.articles.c.language, sa.func.count().label("n"))
+            .where(t.articles.c.language.is_not(None))
+            .group_by(t.articles.c.language)
+            .order_by(sa.text("n DESC"), t.articles.c.language)
+        ).all()
         return {
             "database": store.engine.url.render_as_string(hide_password=True),
             **counts,
@@ -283,6 +303,7 @@ def stats(*, db: Db = None) -> dict:
             "published_from": first.isoformat() if first else None,
             "published_to": last.isoformat() if last else None,
             "top_publishers": [{"publisher": p, "articles": n} for p, n in publishers],
+            "languages": {code: n for code, n in languages},  # as detected or declared (en, en-GB...)
         }
 
 

@@ -28,13 +28,15 @@ if TYPE_CHECKING:  # spaCy loads only when something is analysed
 
 @dataclass
 class Summary:
-    """What a run did: counts, and each failure with its reason."""
+    """What a run did: counts, and each failure and each skipped article with its reason."""
 
     new: int = 0
     near_duplicate: int = 0
     updated: int = 0  # new text at the URL of a stored article: a new revision
     duplicate: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    # read but not analysed, by choice (a language the model does not read): no failure
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def stored(self) -> int:
@@ -46,9 +48,10 @@ class Summary:
         return InputError.exit_code if self.failed else 0
 
     def line(self) -> str:
+        skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
         return (
             f"{self.new} new, {self.near_duplicate} near-duplicate (grouped), {self.updated} updated, "
-            f"{self.duplicate} duplicate, {len(self.failed)} failed"
+            f"{self.duplicate} duplicate, {len(self.failed)} failed{skipped}"
         )
 
     def to_dict(self) -> dict:
@@ -58,6 +61,7 @@ class Summary:
             "updated": self.updated,
             "duplicate": self.duplicate,
             "failed": [{"origin": o, "reason": r} for o, r in self.failed],
+            "skipped": [{"origin": o, "reason": r} for o, r in self.skipped],
         }
 
 
@@ -69,12 +73,24 @@ def ingest_docs(
     batch: int = 100,
     on_item: Callable[[str], None] | None = None,
     analyzer: Analyzer | None = None,
+    on_article: Callable[[str], None] | None = None,
 ) -> Summary:
-    """Analyse what needs it and store everything; `on_item` is told each outcome."""
+    """Analyse what needs it and store everything. `on_item(outcome)` is told
+    each article's outcome: a stored one ("new", "near-duplicate", "updated",
+    or "duplicate" of one stored meanwhile) once its batch is written, the
+    others ("duplicate", "failed", "skipped") at once. `on_article(origin)` is
+    told each article as the run is done with it (analysed and waiting for its
+    batch, or one of the others), so a count of them moves before a batch of
+    `batch` is written."""
     settings = settings or Settings()
     summary = Summary()
     pending: list[Record] = []
-    tick = on_item or (lambda _outcome: None)
+    stored_tick = on_item or (lambda _outcome: None)
+    done = on_article or (lambda _origin: None)
+
+    def tick(outcome: str, origin: str) -> None:
+        done(origin)
+        stored_tick(outcome)
 
     def flush() -> None:
         if not pending:
@@ -90,16 +106,21 @@ def ingest_docs(
                 summary.updated += 1
             else:
                 summary.duplicate += 1
-            tick(s.outcome)
+            stored_tick(s.outcome)
         pending.clear()
 
     def fail(origin: str, reason: str) -> None:
         summary.failed.append((origin, reason))
-        tick("failed")
+        tick("failed", origin)
 
-    for doc in _analysed(_skip_known(store, docs, summary, tick), settings, jobs, fail, analyzer):
+    def skip(origin: str, reason: str) -> None:
+        summary.skipped.append((origin, reason))
+        tick("skipped", origin)
+
+    for doc in _analysed(_skip_known(store, docs, summary, tick), settings, jobs, fail, skip, analyzer):
         if doc.analysis is None:
             continue
+        done(doc.origin)
         pending.append(Record(doc.analysis, doc.origin, doc.meta.get("author"), doc.meta.get("language")))
         if len(pending) >= batch:
             flush()
@@ -109,7 +130,9 @@ def ingest_docs(
     return summary
 
 
-def _skip_known(store: Store, docs: Iterable[Item], summary: Summary, tick: Callable[[str], None]) -> Iterator[Item]:
+def _skip_known(
+    store: Store, docs: Iterable[Item], summary: Summary, tick: Callable[[str, str], None]
+) -> Iterator[Item]:
     """Drop articles whose text is stored already, before the costly analysis.
     New text at a stored URL goes on: it is a new revision of the article."""
     seen: set[str] = set()
@@ -125,16 +148,22 @@ def _skip_known(store: Store, docs: Iterable[Item], summary: Summary, tick: Call
                 stored = known(conn, [digest])
         if digest in seen or stored:
             summary.duplicate += 1
-            tick("duplicate")
+            tick("duplicate", doc.origin)
             continue
         seen.add(digest)
         yield doc
 
 
 def _analysed(
-    docs: Iterable[Item], settings: Settings, jobs: int, fail: Callable[[str, str], None], analyzer: Analyzer | None
+    docs: Iterable[Item],
+    settings: Settings,
+    jobs: int,
+    fail: Callable[[str, str], None],
+    skip: Callable[[str, str], None],
+    analyzer: Analyzer | None,
 ) -> Iterator[Item]:
-    """Docs with their analysis filled in; failures reported through `fail`.
+    """Docs with their analysis filled in; failures reported through `fail`,
+    articles skipped by choice through `skip`.
 
     Ready-made analyses before the first article pass straight through, so a
     bulk load of analyses never starts spaCy; later ones wait for the next
@@ -145,6 +174,8 @@ def _analysed(
     for doc in stream:
         if doc.error is not None:
             fail(doc.origin, doc.error)
+        elif doc.skipped is not None:
+            skip(doc.origin, doc.skipped)
         elif doc.analysis is not None:
             yield doc
         else:
@@ -161,6 +192,8 @@ def _analysed(
         for doc in stream:
             if doc.error is not None:
                 fail(doc.origin, doc.error)
+            elif doc.skipped is not None:
+                skip(doc.origin, doc.skipped)
             elif doc.analysis is not None:
                 ready.append(doc)
             else:
@@ -203,6 +236,8 @@ def ingest(
     on_item: Callable[[str], None] | None = None,
     analyzer: Analyzer | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    on_article: Callable[[str], None] | None = None,
 ) -> Summary:
     """`on_progress(done, total)`: how far the reading of `inputs` has come (see `expand`)."""
-    return ingest_docs(store, expand(inputs, options, on_progress), settings, jobs, batch, on_item, analyzer)
+    docs = expand(inputs, options, on_progress)
+    return ingest_docs(store, docs, settings, jobs, batch, on_item, analyzer, on_article)
