@@ -21,6 +21,7 @@ import json
 import shlex
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,12 +61,17 @@ class Evaluation:
     name: str
     target: str  # a gold file (sample) or a corpus folder, relative to SHARED
     corpus: bool
+    place_ranker: str = ""  # CLAIMGRAPH_PLACE_RANKER for this run ("" the default, the learned ranker)
 
 
 EVALUATIONS: tuple[Evaluation, ...] = (
     Evaluation("sample", "gold/syria-withdrawal.gold.json", corpus=False),
     Evaluation("dev-attribution", "gold/dev-attribution", corpus=True),
     Evaluation("dev-geo", "gold/dev-geo", corpus=True),
+    # the learned place ranker cross-validated by article (each article scored by the fold model that
+    # did not train on it; dev-geo's figure above is the whole-set model's), and the old hand-set scorer
+    Evaluation("dev-geo-cv", "gold/dev-geo", corpus=True, place_ranker="cv"),
+    Evaluation("dev-geo-hand", "gold/dev-geo", corpus=True, place_ranker="hand"),
     Evaluation("dev-time", "gold/dev-time", corpus=True),
 )
 
@@ -80,6 +86,12 @@ def score_command(shared: Path, evaluation: Evaluation, jobs: int) -> list[str]:
     cg = shlex.quote(claimgraph_executable())
     score = [sys.executable, str(shared / "eval" / "score.py")]
     target = str(shared / evaluation.target)
+    if evaluation.place_ranker:  # the same articles again: their parses are cached between the two runs
+        cache = shlex.quote(str(Path(tempfile.gettempdir()) / "claimgraph-eval-parses"))
+        bench = shlex.quote(str(ROOT / "bench" / "places_eval.py"))
+        python = shlex.quote(sys.executable)
+        run = f"CLAIMGRAPH_PLACE_RANKER={evaluation.place_ranker} {python} {bench} --cache {cache} {{jsonl}}"
+        return [*score, "--corpus", target, "--run-jsonl", run, "--json", "--quiet"]
     if evaluation.corpus:
         run = f"{cg} analyze --input {{jsonl}} --format jsonl --jobs {jobs}"
         return [*score, "--corpus", target, "--run-jsonl", run, "--json", "--quiet"]

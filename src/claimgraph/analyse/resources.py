@@ -16,9 +16,11 @@ from claimgraph.analyse.places.aliases import AliasTable, alias_paths, load_alia
 from claimgraph.analyse.places.gazetteer import Gazetteer
 from claimgraph.analyse.places.gazetteer import load as load_gazetteer
 from claimgraph.analyse.places.lexicon import PlaceLexicon, load_place_lexicon
+from claimgraph.analyse.places.rank import FITTED_NAME, Ranker, load_ranker
 from claimgraph.analyse.times.grammar import Grammar
 from claimgraph.analyse.times.lexicon import load as load_time_lexicon
 from claimgraph.config import Settings
+from claimgraph.fitted import load_fitted
 from claimgraph.lexicons import Lexicons, load_lexicons
 
 
@@ -28,7 +30,7 @@ class Resources:
 
     def load(self) -> Resources:
         """Load everything now (the gazetteer is built here if it is missing)."""
-        _ = self.nlp, self.lexicons, self.gazetteer, self.place_aliases, self.place_lexicon
+        _ = self.nlp, self.lexicons, self.gazetteer, self.place_aliases, self.place_lexicon, self.place_ranker
         _ = self.events, self.time_grammar
         return self
 
@@ -51,6 +53,13 @@ class Resources:
     @cached_property
     def place_lexicon(self) -> PlaceLexicon:
         return load_place_lexicon(self.lexicons.place_features)
+
+    @cached_property
+    def place_ranker(self) -> Ranker | None:
+        """The learned place ranker (None: the hand-set scorer, `Settings.place_ranker` "hand")."""
+        if self.settings.place_ranker == "hand":
+            return None
+        return load_ranker(load_fitted(FITTED_NAME), self.settings.place_ranker)
 
     @cached_property
     def events(self) -> EventLexicon:

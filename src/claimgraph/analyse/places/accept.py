@@ -73,11 +73,14 @@ def _geo(document: Document, t: Target, best: Candidate, lexicon: PlaceLexicon) 
         f"{f', population {place.population:,}' if place.population else ''})",
         f"prior {best.prior:.2f} from kind and population; {len(t.candidates)} candidate(s)",
     ]
+    if best.learned is not None:
+        evidence.append(f"learned ranker (fitted/place_ranker.json): log-odds {best.learned:+.2f}")
     for part, value in sorted(best.parts.items(), key=lambda kv: -abs(kv[1])):
         if abs(value) >= W.evidence_shown and part in best.notes:
             evidence.append(f"{best.notes[part]} ({value:+.2f})")
     role = "place"
-    if place.kind in SETTLEMENTS and is_metonym(document, t, lexicon):
+    # a country speaks for its government as its capital does: "Russia said", "Moscow warned"
+    if (place.kind in SETTLEMENTS or place.kind == "country") and is_metonym(document, t, lexicon):
         role = "metonym"
         evidence.append("metonym: the name acts as a government (subject of a speech verb or owner of a decision)")
     return Geo(

@@ -8,6 +8,8 @@ The steps, each a module of this package:
 2. `score`: each name's candidates from the gazetteer and the alias file, a
    prior and evidence terms each, and the article's focus; `outlet` adds the
    country and home town the outlet's domain names;
+   then `rank` re-scores the candidates with the learned ranker
+   (`fitted/place_ranker.json`) unless `Settings.place_ranker` is "hand";
 3. `accept`: the best candidate where the evidence is enough, written as
    `entity.geo` (a city that speaks or decides, "Moscow said", keeps its
    coordinates with role 'metonym'), and new entities for names the NER missed.
@@ -19,14 +21,27 @@ from __future__ import annotations
 
 from claimgraph.analyse.document import Document
 from claimgraph.analyse.places.accept import accept
-from claimgraph.analyse.places.detect import entity_targets, missed_names, nested_names, read_context
+from claimgraph.analyse.places.detect import entity_targets, is_metonym, missed_names, nested_names, read_context
 from claimgraph.analyse.places.outlet import mark_home_namesakes, outlet, outlet_country
+from claimgraph.analyse.places.rank import rank
 from claimgraph.analyse.places.score import decide, find_candidates
+from claimgraph.analyse.places.target import Target
 from claimgraph.analyse.stage import stage
 
 
 @stage("places", requires=["entities", "token_entity"], assigns=["entities", "entities.geo"])
 def run(document: Document) -> None:
+    targets, context = resolve(document)
+    ranker = document.resources.place_ranker
+    if ranker is not None:
+        rank(targets, ranker.for_text(document.text), context)
+    for t in targets:
+        accept(document, t, document.resources.place_lexicon)
+
+
+def resolve(document: Document) -> tuple[list[Target], dict]:
+    """The targets with their candidates scored by the hand-set scorer, and what the learned
+    ranker reads besides them (`rank.feature_rows`). Training calls this too."""
     gazetteer = document.resources.gazetteer
     aliases = document.resources.place_aliases
     lexicon = document.resources.place_lexicon
@@ -46,5 +61,5 @@ def run(document: Document) -> None:
     mark_home_namesakes(targets, homes)
     national = country is not None and outlet_country(url, gazetteer, lexicon) == country
     decide(targets + homes, lexicon, country, national)
-    for t in targets:
-        accept(document, t, lexicon)
+    metonyms = {id(t) for t in targets if is_metonym(document, t, lexicon)}
+    return targets, {"outlet_country": country, "homes": homes, "metonyms": metonyms}

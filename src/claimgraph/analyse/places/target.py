@@ -23,6 +23,7 @@ class Candidate:
     prior: float
     parts: dict[str, float] = field(default_factory=dict)  # evidence terms, by name
     notes: dict[str, str] = field(default_factory=dict)  # each term in words, for geo.evidence
+    learned: float | None = None  # the learned ranker's log-odds (`rank`), when it scored this candidate
 
     @property
     def place(self) -> Place:
@@ -53,4 +54,6 @@ class Target:
     def best(self) -> Candidate | None:
         if not self.candidates:
             return None
+        if all(c.learned is not None for c in self.candidates):
+            return max(self.candidates, key=lambda c: c.learned or 0.0)
         return max(self.candidates, key=lambda c: c.score)
