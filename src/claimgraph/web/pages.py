@@ -1,0 +1,113 @@
+"""What each page shows, as plain data: the HTML page renders it and its JSON
+twin (the same path with `.json`, or `Accept: application/json`) returns it.
+"""
+
+from __future__ import annotations
+
+from claimgraph import ledger
+from claimgraph.store import Store
+from claimgraph.store.search import parse
+from claimgraph.web import charts, data, marks
+
+STANCES = ("supports", "refutes", "discusses")
+
+
+def search(store: Store, q: str, limit: int) -> dict:
+    facets = data.facets(store, q)
+    return {
+        "query": q,
+        "results": ledger.search(q, db=store, limit=limit),
+        "facets": facets,
+        "chart": charts.bars(facets["volume"]),
+    }
+
+
+def article(store: Store, article_id: int) -> dict:
+    out = data.article(store, article_id)
+    out["blocks"] = marks.blocks(out["analysis"])
+    return out
+
+
+def story(store: Store, q: str, limit: int) -> dict:
+    rows = ledger.story(q, db=store, limit=limit) if q.strip() else []
+    extras = data.story_extras(store, rows) if rows else {"sources": {}, "contradictions": [], "events": []}
+    by_claim = {r["id"]: r for r in rows}
+    items = []
+    for e in extras["events"]:
+        row = by_claim.get(e["claim_id"])
+        when = charts.timex_date(e["time"])
+        if row and when:
+            items.append(
+                {
+                    "date": when,
+                    "lane": "event",
+                    "label": f"{e['type']} {e['trigger']} ({e['time']})",
+                    "article_id": row["article_id"],
+                    "claim": row["id"],
+                }
+            )
+    for r in rows:
+        when = charts.timex_date(str(r["published"]) if r["published"] else None)
+        if when:
+            items.append(
+                {
+                    "date": when,
+                    "lane": "claim",
+                    "label": f"{r['source']}: {r['content']}"[:160],
+                    "article_id": r["article_id"],
+                    "claim": r["id"],
+                }
+            )
+    for r in rows:
+        r["sources"] = extras["sources"].get(r["cluster_id"])
+    return {
+        "query": q,
+        "clusters": rows,
+        "contradictions": extras["contradictions"],
+        "events": extras["events"],
+        "timeline": charts.timeline(items),
+    }
+
+
+def check_available() -> bool:
+    return getattr(ledger, "check", None) is not None
+
+
+def check(store: Store, claim: str, query: str | None, limit: int) -> dict:
+    """The claim check when the ledger has it; else claims that share the claim's words."""
+    out = {"claim": claim, "checked": check_available(), "result": None, "columns": {}, "similar": []}
+    if not claim.strip():
+        return out
+    if out["checked"]:
+        result = ledger.check(claim, db=store, query=query or None, limit=limit)[0]
+        out["result"] = result
+        out["columns"] = {s: [a for a in result.get("articles", []) if a.get("stance") == s] for s in STANCES}
+    else:
+        out["similar"] = _similar(store, claim, limit)
+    return out
+
+
+def _similar(store: Store, claim: str, limit: int) -> list[dict]:
+    # every word of a whole sentence rarely co-occurs: fall back to its longest words
+    words = sorted({w.strip(".,;:!?\"'()“”‘’").lower() for w in claim.split()}, key=len, reverse=True)
+    words = [w for w in words if len(w) > 3 and any(c.isalnum() for c in w) and ":" not in w]
+    for n in (len(words), 4, 2):
+        if not words[:n]:
+            continue
+        q = " ".join(f'"{w}"' for w in words[:n])
+        parse(q)
+        rows = ledger.search(q, db=store, limit=limit)
+        if rows:
+            return rows
+    return []
+
+
+def map_page(store: Store, q: str) -> dict:
+    points = data.map_points(store, q)
+    return {"query": q, **points}
+
+
+def entity(store: Store, entity_id: int) -> dict:
+    out = data.entity(store, entity_id)
+    out["chart"] = charts.bars(out["mentions"], key="articles")
+    return out

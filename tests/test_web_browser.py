@@ -1,0 +1,131 @@
+"""The web app in a real Chromium (Debian's `chromium` package driven by
+Playwright for Python; Playwright's own browser download is not used).
+Skips with the reason when either is missing. WEB_SCREENSHOT=PATH (make
+screenshot) also saves the article view there, for the README."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the web app needs fastapi (pip install -e .)")
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed (the dev extra)")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None:
+    pytest.skip("no chromium on PATH (apt-get install chromium; .ci/run does)", allow_module_level=True)
+
+from claimgraph.config import Settings  # noqa: E402
+from claimgraph.store import open_store  # noqa: E402
+from claimgraph.web.app import create_app  # noqa: E402
+from test_web_api import KEY, build  # noqa: E402
+
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, analyzer):
+    import socket
+
+    import uvicorn
+
+    db = build(str(tmp_path_factory.mktemp("webb") / "web.sqlite"), analyzer)
+    app = create_app(open_store(db), settings=Settings(api_keys=(KEY,)), analyzer=analyzer)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    while not srv.started:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1360, "height": 900})
+        pg = context.new_page()
+        pg.errors, pg.violations = [], []
+        pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+        pg.on("console", lambda m: pg.violations.append(m.text) if "Content Security Policy" in m.text else None)
+        yield pg
+        browser.close()
+
+
+def test_search_click_a_claim_and_see_its_card(page, server, tmp_path):
+    page.goto(f"{server}/")
+    page.fill("header input[name=q]", "Dunmore")
+    page.press("header input[name=q]", "Enter")
+    page.wait_for_url("**/search?q=Dunmore")
+    assert page.locator("li.claim").count() >= 2
+    assert page.locator(".facets").inner_text().count("denied") >= 1
+    page.screenshot(path=str(tmp_path / "search.png"), full_page=True)
+    page.locator("li.claim a.content", has_text="storm").first.click()
+    page.wait_for_selector("article.text")
+    mark = page.locator("a.mark.m-source").first
+    mark.click()
+    card = page.locator(".card.shown")
+    assert card.count() == 1 and card.is_visible()
+    assert "Status" in card.inner_text() and "Pattern" in card.inner_text()
+    assert page.locator("a.mark.active").count() >= 2  # source, cue and content of the claim
+    assert page.locator("h2.heading").count() == 1
+    page.screenshot(path=str(tmp_path / "article.png"), full_page=True)
+    import os
+
+    if os.environ.get("WEB_SCREENSHOT"):  # the README's image (make screenshot)
+        page.screenshot(path=os.environ["WEB_SCREENSHOT"])
+    assert not page.errors and not page.violations
+
+
+def test_story_check_map_sources_and_ingest_pages(page, server, tmp_path):
+    page.goto(f"{server}/story?q=Dunmore")
+    assert page.locator("table.board tbody tr").count() >= 2
+    page.goto(f"{server}/check")
+    page.fill("textarea[name=claim]", "the floodgates at the Dunmore reservoir failed")
+    page.click("form.check button")
+    page.wait_for_url("**/check?claim=*")
+    assert page.locator(".stance").count() >= 1 and "floodgates" in page.locator(".stance").first.inner_text()
+    page.goto(f"{server}/map")
+    page.wait_for_selector("#map svg path.land", timeout=10_000)
+    assert page.locator("#map .marker").count() >= 1
+    page.locator("#map .marker").first.click(force=True)
+    assert page.locator("#map-info li").count() >= 1
+    page.screenshot(path=str(tmp_path / "map.png"), full_page=True)
+    page.goto(f"{server}/sources")
+    assert "Valley Courier" in page.locator("table.board").first.inner_text()
+    page.goto(f"{server}/ingest")
+    page.fill("textarea[name=text]", "Harbour officials said the ferry to Islay was cancelled on Sunday.")
+    page.fill("input[name=api_key]", KEY)
+    page.click("form.ingest button")
+    page.wait_for_url("**/articles/*", timeout=30_000)
+    assert "Islay" in page.locator("article.text").inner_text()
+    assert not page.errors and not page.violations
+
+
+def test_hostile_article_runs_nothing(page, server):
+    page.goto(f"{server}/search?q=Tarn")
+    page.locator("li.claim a.content").first.click()
+    page.wait_for_selector("article.text")
+    for mark in page.locator("a.mark").all()[:6]:
+        mark.click()
+    page.hover("article.text")
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("article.text script, article.text img, a[href^='javascript:']").count() == 0
+    assert "<script>" in page.locator("article.text").inner_text()  # shown as text
+    assert not page.errors
