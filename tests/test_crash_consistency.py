@@ -62,7 +62,7 @@ def _fresh(kind: str, tmp: Path, name: str) -> Iterator[str]:
 
 def _child(src: Path, db: str) -> subprocess.Popen:
     code = f"from claimgraph import ledger; ledger.ingest([{str(src)!r}], db={db!r}, batch=25)"
-    env = {**os.environ, "PYTHONPATH": str(Path(ledger.__file__).parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(ledger.__file__).parents[2])}
     return subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL)
 
 
