@@ -23,8 +23,14 @@ def test_denial_cue_is_denied(analyse):
     assert statuses(analyse("The army denied that it had shelled the village.")) == ["denied"]
 
 
-def test_negated_report_is_denied(analyse):
-    assert statuses(analyse("The company did not confirm that the plant had closed.")) == ["denied"]
+def test_negated_report_that_answers_an_earlier_claim_is_denied(analyse):
+    # issue 11: a negated cue is a denial only when it answers an earlier claim
+    text = "Unions said the plant had closed. The company did not confirm that the plant had closed."
+    assert statuses(analyse(text)) == ["reported", "denied"]
+
+
+def test_negated_report_alone_is_not_denied(analyse):
+    assert statuses(analyse("The company did not confirm that the plant had closed.")) == ["reported"]
 
 
 def test_hedges_inside_claims_are_marked(analyse):

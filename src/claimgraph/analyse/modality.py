@@ -5,8 +5,12 @@ A claim's status says how the writer presents it:
 - ``reported``: attributed to a source;
 - ``speculated``: the cue is speculative ("speculation", "suggested") or the
   content's main verb carries an epistemic modal ("he may have perished");
-- ``denied``: a denial cue ("denied", "rejected") or a negated report
-  ("did not say");
+- ``denied``: a denial cue ("denied", "rejected"), content that calls a
+  claim false ("told reporters the claim is patently false",
+  `lexicons/refutations.tsv`), or a negated report that answers an earlier
+  claim of another source ("Unions said the plant closed. The company did not
+  confirm that the plant closed."); a negated cue alone ("I don't want to")
+  is part of what is said, not a denial;
 - ``asserted``: the writer states it (claims with no cue).
 
 Hedges ("may", "likely", "apparent", "potentially") are marked wherever they
@@ -21,7 +25,9 @@ from functools import lru_cache
 from spacy.tokens import Token
 
 from claimgraph.analyse.document import Document
+from claimgraph.analyse.overlap import shared_terms
 from claimgraph.analyse.stage import stage
+from claimgraph.lexicons import load_table
 from claimgraph.model import Claim, Hedge, Span
 
 # These hedge only as approximators of a number: "about 300", "some 20 people".
@@ -55,11 +61,55 @@ def status(document: Document, claim: Claim) -> str:
     sense = document.cue_sense.get(claim.id)
     if claim.cue is None or sense is None:
         return "asserted"
-    if sense == "denial" or claim.id in document.negated_cues:
+    if sense == "denial" or _refutes(document, claim):
+        return "denied"
+    if claim.id in document.negated_cues and _answers(document, claim):
         return "denied"
     if sense == "speculation" or _modal_root(document, claim):
         return "speculated"
     return "reported"
+
+
+def _answers(document: Document, claim: Claim) -> bool:
+    """Whether an earlier claim of another source says what this one's content says."""
+    for other in document.claims:
+        if other.content.start >= claim.content.start or other.id == claim.id:
+            continue
+        if _source_text(other) != _source_text(claim) and shared_terms(other.content.text, claim.content.text):
+            return True
+    return False
+
+
+def _source_text(claim: Claim) -> str | None:
+    if claim.source is None:
+        return None
+    return claim.source.entity or claim.source.text.lower()
+
+
+@lru_cache(maxsize=1)
+def _refutation_words() -> tuple[frozenset[str], frozenset[str]]:
+    rows = load_table("refutations.tsv")
+    verdicts = frozenset(r["word"] for r in rows if r["role"] == "verdict")
+    return verdicts, frozenset(r["word"] for r in rows if r["role"] == "subject")
+
+
+def _refutes(document: Document, claim: Claim) -> bool:
+    """'the claim "is patently false"', 'these reports are baseless': content that
+    calls what was said false (the verdict's clause has a claim word as subject)."""
+    span = document.doc.char_span(claim.content.start, claim.content.end, alignment_mode="expand")
+    if span is None:
+        return False
+    verdicts, subjects = _refutation_words()
+    for tok in span:
+        if tok.lemma_.lower() not in verdicts or tok.dep_ not in ("acomp", "attr", "ROOT", "ccomp", "conj", "oprd"):
+            continue
+        if any(c.dep_ == "neg" for c in tok.head.children) or any(c.dep_ == "neg" for c in tok.children):
+            continue  # "is not false"
+        clause = tok.head if tok.dep_ in ("acomp", "attr", "oprd") else tok
+        subj = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if any(s.lemma_.lower() in subjects or s.lower_ in subjects for s in subj):
+            return True
+    return False
 
 
 def _modal_root(document: Document, claim: Claim) -> bool:

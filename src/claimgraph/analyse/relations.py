@@ -4,15 +4,24 @@ Built on the structured events and entities (no NLI model offline):
 
 - ``contradicts``
   - explicit contrast: a claim whose sentence opens with a contrast phrase
-    ("Contrary to these reports, X claims ...") against the claims of the
-    sentence before it from other sources;
+    ("Contrary to these reports, X claims ...") against the earlier claims
+    of other sources that share an event, an entity or content words with
+    it (the nearest sentence that has such claims, within two paragraphs),
+    never a whole sentence's claims for being near;
   - incompatible outcomes: the same person's fate told two ways ("resigned"
     vs "fled"), by the pairs in `lexicons/event_outcomes.tsv`;
-  - denial: a denied claim against another claim of the same event;
+  - denial of an accusation: "the ministry blamed X" / "X denied any
+    involvement" (`analyse/accounts.py`);
+  - denial: a denied claim against another claim of the same event (an
+    event the denier names without an actor is its own: "X denied the attack");
+  - counter-accounts: the same harm given two causes ("a drone strike
+    disabled the cranes" / "the cranes were damaged by a fire"), inside one
+    article;
   - opposite polarity: the same event, negated in one claim only;
   - conflicting numbers for the same count ("20 killed" vs "at least 40").
 - ``supports``: different sources, the same event (type, actor) and no
-  argument that disagrees (target, place, time).
+  argument that disagrees (target, place, time); or the same accusation
+  ("blamed X" / "accused X").
 - ``elaborates``: the same source, a nearby claim about the same actor that
   adds an event or an argument.
 
@@ -32,10 +41,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
+from spacy.tokens import Token
+
+from claimgraph.analyse.accounts import Cause, accusation_events, harms, names_involvement
 from claimgraph.analyse.document import Document
 from claimgraph.analyse.events.lexicon import load_event_lexicon, trigger_entry, trigger_lemma
+from claimgraph.analyse.overlap import as_written, content_terms, shared_terms
 from claimgraph.analyse.stage import stage
 from claimgraph.model import Analysis, Claim, Entity, Event, Relation, Span
+from claimgraph.text.negation import negation_before
 from claimgraph.text.translit import plain
 
 # Tunables, all set by hand when the rules were written (no tuning run is recorded):
@@ -61,6 +75,7 @@ class _EventFacts:
     lemma: str
     outcome: str | None
     fated: str | None  # entity id whose fate `outcome` is
+    actor: str | None = None  # the event's actor, or the denier of an event it names without one
 
 
 @dataclass
@@ -78,8 +93,13 @@ class _ClaimFacts:
     uid: str  # the id the relation uses
     source: str | None  # a key for who says it; None for the writer
     source_label: str
+    cue: str  # the cue as the text has it, with its negation ("did not confirm")
     events: list[_EventFacts] = field(default_factory=list)
     counts: list[_Count] = field(default_factory=list)
+    accused: list[str] = field(default_factory=list)  # entity ids the claim blames
+    denier: str | None = None  # the source entity of a denial
+    causes: list[Cause] = field(default_factory=list)
+    entities: set[str] = field(default_factory=set)  # entity ids named in the content or its events
 
 
 class _Entities:
@@ -141,7 +161,7 @@ def _relations(sides: Sequence[_Analysed], cross: bool) -> list[Relation]:
         facts += _claim_facts(side, side_no, prefix, ents)
     found: dict[tuple[str, str], Relation] = {}
     if not cross:
-        for rel in _explicit_contrast(sides[0]):  # type: ignore[arg-type]
+        for rel in _explicit_contrast(sides[0], {cf.uid: cf for cf in facts}, ents):  # type: ignore[arg-type]
             found[_pair(rel.a, rel.b)] = rel
     for a, b in _candidates(facts, ents, cross):
         key = _pair(a.uid, b.uid)
@@ -173,7 +193,8 @@ def _claim_facts(side: _Analysed, side_no: int, prefix: str, ents: _Entities) ->
     out = []
     for claim in side.claims:
         source, label = _source_key(claim, ents, side_no)
-        cf = _ClaimFacts(side_no, claim, prefix + claim.id, source, label)
+        cue = negation_before(side.text, claim.cue.start) + claim.cue.text if claim.cue is not None else ""
+        cf = _ClaimFacts(side_no, claim, prefix + claim.id, source, label, cue)
         for ev in by_claim.get(claim.id, []):
             entry = trigger_entry(ev.trigger.text)
             outcome = entry.outcome if entry is not None else None
@@ -186,10 +207,32 @@ def _claim_facts(side: _Analysed, side_no: int, prefix: str, ents: _Entities) ->
                     or (ents.by_id[side_no][fated].type != "PERSON")
                 ):
                     outcome = fated = None  # fates are told of people ("captured Damascus" is no capture of a person)
-            cf.events.append(_EventFacts(ev, trigger_lemma(ev.trigger.text), outcome, fated))
+            cf.events.append(_EventFacts(ev, trigger_lemma(ev.trigger.text), outcome, fated, ev.actor))
         cf.counts = _counts(claim, cf.events)
+        _parties(cf, side, ents)
+        doc = getattr(side, "doc", None)
+        if doc is not None:
+            cf.causes = harms(doc, claim, side.text)
         out.append(cf)
     return out
+
+
+def _parties(cf: _ClaimFacts, side: _Analysed, ents: _Entities) -> None:
+    """Who the claim blames, who denies, and the entities it names."""
+    claim = cf.claim
+    blaming = accusation_events(claim, side.events, trigger_lemma)
+    cf.accused = [ev.target for ev in blaming if ev.target is not None]
+    blame_ids = {ev.id for ev in blaming}
+    cf.events = [e for e in cf.events if e.event.id not in blame_ids]  # the blame itself is no event told
+    if claim.status == "denied" and claim.source is not None and claim.source.entity is not None:
+        cf.denier = claim.source.entity
+        for ef in cf.events:
+            if ef.actor is None and ef.event.type not in ("ACCUSE", "REJECT"):
+                ef.actor = cf.denier  # "X denied the attack": its own part in it
+    content = claim.content
+    cf.entities = {e.id for e in side.entities if any(content.start <= m.start < content.end for m in e.mentions)}
+    for ef in cf.events:
+        cf.entities |= {x for x in (ef.actor, ef.event.target, ef.fated) if x is not None}
 
 
 def _source_key(claim: Claim, ents: _Entities, side: int) -> tuple[str | None, str]:
@@ -266,15 +309,23 @@ def _candidates(facts: list[_ClaimFacts], ents: _Entities, cross: bool) -> Itera
     for i, cf in enumerate(facts):
         keys: set[str] = set()
         for ef in cf.events:
-            for eid in (ef.event.actor, ef.event.target, ef.fated):
+            for eid in (ef.actor, ef.event.target, ef.fated):
                 if eid is not None:
                     keys |= ents.bucket_keys(cf.side, eid, cross)
+        for eid in [*cf.accused, *([cf.denier] if cf.denier else [])]:
+            keys |= {"party:" + k for k in ents.bucket_keys(cf.side, eid, cross)}
         keys |= {"count:" + c.key for c in cf.counts}
+        keys |= {"harmed:" + c.patient for c in cf.causes}
+        if not cross:
+            # a denial and what it answers may share only words ("denied that the patient was beaten")
+            keys |= {"word:" + w for w in content_terms(cf.claim.content.text)}
         for key in keys:
             earlier = buckets[key]
             for j in earlier[-WINDOW:] if not cross else earlier:
                 if facts[j].side == cf.side and cross:
                     continue  # across articles, only pairs from the two articles
+                if key.startswith("word:") and "denied" not in (cf.claim.status, facts[j].claim.status):
+                    continue
                 if (j, i) not in seen:
                     seen.add((j, i))
                     yield facts[j], cf
@@ -283,7 +334,7 @@ def _candidates(facts: list[_ClaimFacts], ents: _Entities, cross: bool) -> Itera
 
 def _judge(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities) -> Relation | None:
     """The strongest relation between two claims, or None."""
-    for rule in (_fates, _denial, _polarity, _numbers):
+    for rule in (_fates, _accusal, _denial, _counter_accounts, _polarity, _numbers):
         rel = rule(a, b, ents)
         if rel is not None:
             return rel
@@ -333,11 +384,102 @@ def _denial(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities) -> Relation | None:
     denier, other = (a, b) if a.claim.status == "denied" else (b, a)
     for ed in denier.events:
         for eo in other.events:
-            if _same_event(ed, denier.side, eo, other.side, ents):
+            if _same_event(ed, denier.side, eo, other.side, ents) or _covers(ed, denier.side, eo, other.side, ents):
                 reason = (
                     f"{denier.source_label} denies what {other.source_label} reports: {_telling(eo, other.side, ents)}"
                 )
                 return _relation("contradicts", denier, other, reason, [ed.event.trigger, eo.event.trigger])
+    if denier.side != other.side or denier.source == other.source:
+        return None
+    words = shared_terms(denier.claim.content.text, other.claim.content.text)
+    if words and (not denier.events or not other.events or _shares_event_kind(denier, other)):
+        reason = (
+            f"{denier.source_label} denies what {other.source_label} says "
+            f"({', '.join(as_written(other.claim.content.text, words))}): "
+            f"“{_cue_and(denier)}” vs “{_cue_and(other)}”"
+        )
+        return _relation("contradicts", denier, other, reason, _cue_spans(denier, other))
+    return None
+
+
+def _shares_event_kind(a: _ClaimFacts, b: _ClaimFacts) -> bool:
+    return any(x.lemma == y.lemma or x.event.type == y.event.type != "OTHER" for x in a.events for y in b.events)
+
+
+def _accusal(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities) -> Relation | None:
+    """'The ministry blamed X' against 'X denied any involvement' (contradicts),
+    and two sources blaming the same party for the same thing (supports)."""
+    if a.source == b.source and a.side == b.side:
+        return None
+    for denier, accuser in ((a, b), (b, a)):
+        if denier.denier is None or not accuser.accused:
+            continue
+        who = next((x for x in accuser.accused if ents.same(accuser.side, x, denier.side, denier.denier)), None)
+        if who is None or not _same_charge(denier, accuser, ents):
+            continue
+        answers = names_involvement(denier.claim.content.text) or shared_terms(
+            denier.claim.content.text, accuser.claim.content.text
+        )
+        if not answers and not (_charged_events(denier) and _charged_events(accuser)):
+            continue  # a denial of something else by the same party
+        reason = (
+            f"{denier.source_label} denies what {accuser.source_label} blames it for: "
+            f"“{_cue_and(accuser)}” vs “{_cue_and(denier)}”"
+        )
+        return _relation("contradicts", denier, accuser, reason, _cue_spans(denier, accuser))
+    if a.denier is not None or b.denier is not None or "denied" in (a.claim.status, b.claim.status):
+        return None
+    for x in a.accused:
+        if any(ents.same(a.side, x, b.side, y) for y in b.accused) and _same_charge(a, b, ents):
+            reason = (
+                f"{b.source_label} and {a.source_label} both blame {ents.name(a.side, x)}: "
+                f"“{_cue_and(b)}” and “{_cue_and(a)}”"
+            )
+            return _relation("supports", b, a, reason, _cue_spans(b, a))
+    return None
+
+
+def _charged_events(cf: _ClaimFacts) -> list[_EventFacts]:
+    """What a claim blames or denies: its events, but those of other actors
+    ("blamed X, a militia that has fought Y": the fighting is no charge)."""
+    own = {cf.denier, *cf.accused}
+    return [e for e in cf.events if e.actor is None or e.actor in own]
+
+
+def _same_charge(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities) -> bool:
+    """Both name the same deed, or one names none ("blamed X" / "X denied involvement")."""
+    ea, eb = _charged_events(a), _charged_events(b)
+    if not ea or not eb:
+        return True
+    return any(x.lemma == y.lemma or x.event.type == y.event.type != "OTHER" for x in ea for y in eb)
+
+
+def _cue_and(cf: _ClaimFacts) -> str:
+    return _short(f"{cf.cue} {cf.claim.content.text}".strip())
+
+
+def _cue_spans(a: _ClaimFacts, b: _ClaimFacts) -> list[Span]:
+    return [c.claim.cue for c in (a, b) if c.claim.cue is not None]
+
+
+def _counter_accounts(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities) -> Relation | None:
+    """The same harm, two causes: 'a drone strike disabled two cranes' /
+    'the cranes had been damaged by a fire'."""
+    if a.source == b.source:
+        return None
+    trigger_types = load_event_lexicon().nouns
+    for ca in a.causes:
+        for cb in b.causes:
+            if ca.patient != cb.patient or ca.cause == cb.cause:
+                continue
+            ta, tb = trigger_types.get(ca.cause), trigger_types.get(cb.cause)
+            if ta is not None and tb is not None and ta.type == tb.type:
+                continue  # "the strike" / "the attack": one cause named two ways
+            reason = (
+                f"two causes of the same harm to the {cb.patient}: “{cb.span.text}” (according to "
+                f"{b.source_label}) vs “{ca.span.text}” (according to {a.source_label})"
+            )
+            return _relation("contradicts", b, a, reason, [cb.span, ca.span])
     return None
 
 
@@ -346,7 +488,7 @@ def _polarity(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities) -> Relation | Non
         if ea.event.negated == eb.event.negated or not _same_event(ea, a.side, eb, b.side, ents):
             return None
         neg, pos = (ea, eb) if ea.event.negated else (eb, ea)
-        who = ents.name(a.side, ea.event.actor)
+        who = ents.name(a.side, ea.actor)
         return (
             f"one claim says {who} {pos.event.trigger.text}, the other that {who} did not "
             f"({neg.event.trigger.text}, negated): opposite polarity of the same event"
@@ -406,14 +548,24 @@ def _telling(ef: _EventFacts, side: int, ents: _Entities) -> str:
 
 def _same_event(ea: _EventFacts, a_side: int, eb: _EventFacts, b_side: int, ents: _Entities) -> bool:
     """The same kind of happening by the same actor."""
-    if ea.event.actor is None and eb.event.actor is None:
+    if ea.actor is None and eb.actor is None:
         # "the army attacked Homs" / "it attacked Homs": no actor named, the same target
         return ea.lemma == eb.lemma and ents.same(a_side, ea.event.target, b_side, eb.event.target)
-    if not ents.same(a_side, ea.event.actor, b_side, eb.event.actor):
+    if not ents.same(a_side, ea.actor, b_side, eb.actor):
         return False
     if ea.lemma == eb.lemma:
         return True
     return ea.event.type == eb.event.type != "OTHER" and ea.event.mode == eb.event.mode and ea.event.mode is not None
+
+
+def _covers(ed: _EventFacts, d_side: int, eo: _EventFacts, o_side: int, ents: _Entities) -> bool:
+    """A denied event named by its kind covers a told one of that kind by the
+    same actor: denying "the attack" denies the shelling."""
+    return (
+        ed.event.mode is None
+        and ed.event.type == eo.event.type != "OTHER"
+        and ents.same(d_side, ed.actor, o_side, eo.actor)
+    )
 
 
 def _compatible(ea: _EventFacts, a_side: int, eb: _EventFacts, b_side: int, ents: _Entities) -> bool:
@@ -451,7 +603,7 @@ def _relation(kind: str, a: _ClaimFacts, b: _ClaimFacts, reason: str, spans: lis
 # ------------------------------------------------------------------ explicit contrast
 
 
-def _explicit_contrast(document: Document) -> list[Relation]:
+def _explicit_contrast(document: Document, facts: dict[str, _ClaimFacts], ents: _Entities) -> list[Relation]:
     by_sentence: dict[int, list[Claim]] = {}
     for claim in document.claims:
         by_sentence.setdefault(claim.sentence, []).append(claim)
@@ -462,24 +614,89 @@ def _explicit_contrast(document: Document) -> list[Relation]:
         m = pattern.match(document.text, sentence.start, sentence.end)
         if m is None:
             continue
-        earlier = _previous_claims(by_sentence, index, document)
         cue = document.span(m.start(), m.end())
         for b in claims:
-            for a in earlier:
-                if _same_source(a, b):
-                    continue  # a source restating itself is no contradiction
+            for a, shared in _contrasted(by_sentence, index, document, facts[b.id], facts, ents):
                 out.append(
                     Relation(
                         id="r0",
                         type="contradicts",
                         a=b.id,
                         b=a.id,
-                        reason=(f"“{cue.text}” sets “{_short(b.content.text)}” against “{_short(a.content.text)}”"),
+                        reason=(
+                            f"“{cue.text}” sets “{_short(b.content.text)}” against “{_short(a.content.text)}” "
+                            f"({shared})"
+                        ),
                         cue=cue,
                         spans=[b.content, a.content],
                     )
                 )
     return out
+
+
+def _contrasted(
+    by_sentence: dict[int, list[Claim]],
+    index: int,
+    document: Document,
+    b: _ClaimFacts,
+    facts: dict[str, _ClaimFacts],
+    ents: _Entities,
+) -> list[tuple[Claim, str]]:
+    """The claims a contrast phrase sets `b` against: of the nearest earlier
+    sentence (within `CONTRAST_PARAGRAPHS`) that has any, those of other
+    sources sharing an event, an entity or content words with `b`."""
+    paragraph = document.sentences[index].paragraph
+    for j in range(index - 1, -1, -1):
+        if paragraph - document.sentences[j].paragraph > CONTRAST_PARAGRAPHS:
+            break
+        found = []
+        for a in by_sentence.get(j, []):
+            if _same_source(a, b.claim):
+                continue  # a source restating itself is no contradiction
+            shared = _shared(facts[a.id], b, ents) or _pronoun_tie(document, a, b.claim)
+            if shared is not None:
+                found.append((a, shared))
+        if found:
+            return found
+    return []
+
+
+def _pronoun_tie(document: Document, a: Claim, b: Claim) -> str | None:
+    """'the minister left' / 'he stayed home': the later claim's subject is a
+    pronoun for a person or group that the earlier claim's subject names."""
+    kinds = document.resources.lexicons.pronouns
+    sb, sa = _content_subject(document, b), _content_subject(document, a)
+    if sb is None or sa is None or sa.pos_ not in ("NOUN", "PROPN"):
+        return None
+    kind = kinds.get(sb.lower_)
+    plural = sa.tag_ in ("NNS", "NNPS")
+    if (kind == "person" and not plural) or (kind == "plural" and plural):
+        return f"“{sb.text}” is “{sa.text}”"
+    return None
+
+
+def _content_subject(document: Document, claim: Claim) -> Token | None:
+    """The subject of the content's main verb."""
+    span = document.doc.char_span(claim.content.start, claim.content.end, alignment_mode="expand")
+    if span is None:
+        return None
+    root = span.root
+    return next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+
+
+def _shared(a: _ClaimFacts, b: _ClaimFacts, ents: _Entities) -> str | None:
+    """What two claims of one article share, in words, or None."""
+    for ea in a.events:
+        for eb in b.events:
+            if _same_event(ea, a.side, eb, b.side, ents):
+                return f"the same event: “{ea.event.trigger.text}” / “{eb.event.trigger.text}”"
+    common = sorted(a.entities & b.entities)
+    if common:
+        return "both about " + ", ".join(ents.name(a.side, e) for e in common)
+    words = shared_terms(a.claim.content.text, b.claim.content.text, least=1)
+    if words:
+        return "both speak of " + ", ".join(as_written(a.claim.content.text, words))
+    return None
 
 
 def _same_source(a: Claim, b: Claim) -> bool:
@@ -488,17 +705,6 @@ def _same_source(a: Claim, b: Claim) -> bool:
     if a.source.entity is not None or b.source.entity is not None:
         return a.source.entity == b.source.entity
     return plain(a.source.text).removeprefix("the ") == plain(b.source.text).removeprefix("the ")
-
-
-def _previous_claims(by_sentence: dict[int, list[Claim]], index: int, document: Document) -> list[Claim]:
-    """The claims of the nearest earlier sentence that has any, within two paragraphs."""
-    paragraph = document.sentences[index].paragraph
-    for j in range(index - 1, -1, -1):
-        if paragraph - document.sentences[j].paragraph > CONTRAST_PARAGRAPHS:
-            break
-        if j in by_sentence:
-            return by_sentence[j]
-    return []
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -15,6 +15,7 @@ from rich.text import Text
 
 from claimgraph.formats.terminal import printable
 from claimgraph.model import Analysis, Claim
+from claimgraph.text.negation import negation_before
 
 STATUS_STYLE = {"asserted": "white", "reported": "cyan", "speculated": "yellow", "denied": "red"}
 
@@ -28,6 +29,14 @@ def source_label(analysis: Analysis, claim: Claim) -> str:
         if entity is not None:
             return entity.name
     return claim.source.text
+
+
+def cue_text(analysis: Analysis, claim: Claim) -> str:
+    """The cue as the text has it, with a negation that governs it ("did not
+    confirm", "never said"): the negation is part of what the claim says."""
+    if claim.cue is None:
+        return ""
+    return negation_before(analysis.text, claim.cue.start) + claim.cue.text
 
 
 def claims_by_source(analysis: Analysis) -> dict[str, list[Claim]]:
@@ -60,7 +69,7 @@ def to_markdown(analysis: Analysis) -> str:
         lines.append("")
         for c in claims:
             hedges = f"; hedges: {', '.join(h.text for h in c.hedges)}" if c.hedges else ""
-            cue = f" — cue “{c.cue.text}”" if c.cue else ""
+            cue = f" — cue “{cue_text(analysis, c)}”" if c.cue else ""
             lines.append(f"- **{c.status}** ({c.kind}{hedges}){cue}: {c.content.text}")
         lines.append("")
     if analysis.relations:
@@ -89,7 +98,7 @@ def print_pretty(analysis: Analysis, console: Console) -> None:
         for c in claims:
             line = Text()
             if c.cue:
-                line.append_text(_text(f"{c.cue.text}: ", "bold"))
+                line.append_text(_text(f"{cue_text(analysis, c)}: ", "bold"))
             line.append_text(_text(c.content.text))
             notes = [c.kind] + [f"hedge “{h.text}”" for h in c.hedges]
             line.append_text(_text(f"  [{'; '.join(notes)}]", "dim"))

@@ -112,7 +112,9 @@ def _supports(members: dict[int, list[Claim]]) -> list[dict]:
                     "a": c.id,
                     "b": head.id,
                     "by": "same-claim",
-                    "reason": f"article {c.article} carries the same claim as article {head.article}",
+                    # no row numbers: they are the ledger's own, and differ between ledgers of the same articles
+                    "reason": "an independent article carries the same claim as its first appearance"
+                    + (f" ({head.published.isoformat()})" if head.published else ""),
                 }
             )
     return rows

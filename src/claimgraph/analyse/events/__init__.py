@@ -75,7 +75,34 @@ def run(document: Document) -> None:
 
 
 def _trigger(tok: Token, lex: EventLexicon, token_entity: dict[int, str]) -> Trigger | None:
-    """The lexicon entry `tok` fires, or None."""
+    """The lexicon entry `tok` fires in the sense of its type, or None."""
+    trig = _entry(tok, lex, token_entity)
+    if trig is None or _other_sense(tok, trig, lex):
+        return None
+    return trig
+
+
+def _other_sense(tok: Token, trig: Trigger, lex: EventLexicon) -> bool:
+    """'cardiac arrest', 'the talks collapsed', 'the collapse of the deal': a
+    modifier, subject or "of" object (`event_senses.tsv`) that changes the sense."""
+    pos = "verb" if tok.pos_ == "VERB" else "noun"
+    lemma = trig.lemma.split(" ")[0]
+    for where, deps in (("modifier", ("amod", "compound")), ("subject", ("nsubj", "nsubjpass")), ("of", ("of",))):
+        words = lex.other_senses.get((lemma, pos, where))
+        if not words:
+            continue
+        if where == "of":
+            of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            heads = [c for c in of.children if c.dep_ == "pobj"] if of is not None else []
+        else:
+            heads = [c for c in tok.children if c.dep_ in deps]
+        if any(h.lemma_.lower() in words or h.lower_ in words for h in heads):
+            return True
+    return False
+
+
+def _entry(tok: Token, lex: EventLexicon, token_entity: dict[int, str]) -> Trigger | None:
+    """The lexicon entry `tok`'s lemma fires, or None."""
     if tok.pos_ == "VERB":
         if tok.dep_ in ("amod", "compound"):
             return None  # "a negotiated transfer": an adjective, not an event

@@ -49,6 +49,8 @@ class EventLexicon:
     agent_types: frozenset[str]  # entity types that can act
     conditional: frozenset[str]  # "if", "unless"
     present: frozenset[str]  # auxiliaries of the present and present perfect
+    # (lemma, pos, where) -> the words there that make the trigger no event ("cardiac arrest")
+    other_senses: dict[tuple[str, str, str], frozenset[str]]
 
 
 @cache
@@ -110,7 +112,21 @@ def load_event_lexicon() -> EventLexicon:
         agent_types=frozenset(r["type"] for r in load_table("event_agents.tsv")),
         conditional=words(status, "word", "role", "conditional"),
         present=words(status, "word", "role", "present"),
+        other_senses=_other_senses(),
     )
+
+
+def _other_senses() -> dict[tuple[str, str, str], frozenset[str]]:
+    """`event_senses.tsv`, with @abstract read from `abstract_nouns.tsv`."""
+    abstract = frozenset(r["word"].lower() for r in load_table("abstract_nouns.tsv"))
+    out: dict[tuple[str, str, str], frozenset[str]] = {}
+    for r in load_table("event_senses.tsv"):
+        found: set[str] = set()
+        for w in r["words"].lower().split():
+            found |= abstract if w == "@abstract" else {w}
+        key = (r["trigger"].lower(), r["pos"], r["where"])
+        out[key] = out.get(key, frozenset()) | found
+    return out
 
 
 def _pair(phrase: str) -> tuple[str, str]:
