@@ -219,3 +219,36 @@ def test_hostile_text_is_escaped(client):
     assert "<script>window" not in page and "<img src=x" not in page and 'href="javascript:' not in page
     assert "&lt;script&gt;" in page
     assert "<script" not in page.replace('<script src="/static/', "")  # only our own script files
+
+
+def test_check_page_uses_the_claim_check_when_the_ledger_has_one(client, monkeypatch):
+    seen = {}
+    first = client.get("/api/search", params={"query": "floodgates"}).json()[0]
+    claim_id = first["id"]
+
+    def check(claims, *, db=None, query=""):
+        seen.update(claims=claims, query=query)
+        row = {"claim": claims[0], "id": claim_id, "url": "javascript:alert(1)", "title": "T", "publisher": "P"}
+        return [
+            {**row, "stance": "refutes", "evidence": "<b>the operator denied it</b>", "reason": "a denial"},
+            {**row, "stance": "supports", "evidence": "the gates failed", "reason": "same event", "id": None},
+        ]
+
+    monkeypatch.setattr(ledger, "check", check, raising=False)
+    d = client.get("/check.json", params={"claim": "the floodgates failed", "query": "from:2025"}).json()
+    assert seen == {"claims": ["the floodgates failed"], "query": "from:2025"}
+    assert d["checked"] and d["counts"] == {"supports": 1, "refutes": 1, "discusses": 0}
+    assert d["columns"]["refutes"][0]["article_id"] == first["article_id"]
+    page = client.get("/check", params={"claim": "the floodgates failed"}).text
+    assert "&lt;b&gt;the operator denied it" in page and "a denial" in page and "javascript:" not in page
+    monkeypatch.delattr(ledger, "check")
+    fallback = client.get("/check.json", params={"claim": "the floodgates failed"}).json()
+    assert not fallback["checked"] and fallback["similar"]
+
+
+def test_the_check_module_alone_is_not_taken_for_the_check(client, monkeypatch):
+    import types
+
+    monkeypatch.setattr(ledger, "check", types.ModuleType("claimgraph.ledger.check"), raising=False)
+    page = client.get("/check.json", params={"claim": "the floodgates failed"})
+    assert page.status_code == 200 and not page.json()["checked"]

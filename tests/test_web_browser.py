@@ -96,11 +96,21 @@ def test_search_click_a_claim_and_see_its_card(page, server, tmp_path):
 def test_story_check_map_sources_and_ingest_pages(page, server, tmp_path):
     page.goto(f"{server}/story?q=Dunmore")
     assert page.locator("table.board tbody tr").count() >= 2
+    page.screenshot(path=str(tmp_path / "story.png"), full_page=True)
     page.goto(f"{server}/check")
     page.fill("textarea[name=claim]", "the floodgates at the Dunmore reservoir failed")
     page.click("form.check button")
     page.wait_for_url("**/check?claim=*")
     assert page.locator(".stance").count() >= 1 and "floodgates" in page.locator(".stance").first.inner_text()
+    page.screenshot(path=str(tmp_path / "check.png"), full_page=True)
+    page.goto(f"{server}/search?q=Dunmore")  # an entity from a search result's article
+    page.locator("li.claim a.content", has_text="storm").first.click()
+    page.wait_for_selector("article.text")
+    page.locator("a[href^='/entities/']:visible", has_text="Dunmore").first.click()
+    page.wait_for_url("**/entities/*")
+    assert "Dunmore" in page.locator("h1").inner_text()
+    assert page.locator("ol.claims li").count() >= 1
+    page.screenshot(path=str(tmp_path / "entity.png"), full_page=True)
     page.goto(f"{server}/map")
     page.wait_for_selector("#map svg path.land", timeout=10_000)
     assert page.locator("#map .marker").count() >= 1

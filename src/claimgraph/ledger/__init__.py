@@ -224,22 +224,25 @@ def claims(
 
 def story(subject: str, *, db: Db = None, limit: int | None = 500) -> list[dict]:
     """Everything on an entity or a query as a timeline: one entry per claim
-    cluster, at its first appearance, oldest first."""
+    cluster, at its first appearance, oldest first; the first `limit` of them,
+    each with every other matching claim of its cluster (`also`)."""
     from claimgraph.store.search import FILTERS
     from claimgraph.store.search import search as run
 
     with _opened(db) as store:
         plain = not any(f"{f}:" in subject for f in FILTERS) and '"' not in subject
-        rows = run(store, f'entity:"{subject}"', None, order="time") if plain else []
-        if not rows:
-            rows = run(store, subject, None, order="time")
-    seen: dict[object, dict] = {}
-    for row in rows:
-        key = row["cluster_id"] if row["cluster_id"] is not None else ("claim", row["id"])
-        if key not in seen:
-            seen[key] = {**row, "also": []}
-        else:
-            seen[key]["also"].append(
+        query = f'entity:"{subject}"' if plain else subject
+        firsts = _first_appearances(store, query, limit)
+        if plain and not firsts:
+            query = subject
+            firsts = _first_appearances(store, query, limit)
+        clusters = [r["cluster_id"] for r in firsts if r["cluster_id"] is not None]
+        members = run(store, query, None, order="time", clusters=clusters) if clusters else []
+    seen: dict[object, dict] = {_story_key(r): {**r, "also": []} for r in firsts}
+    for row in members:
+        entry = seen.get(_story_key(row))
+        if entry is not None and row["id"] != entry["id"]:
+            entry["also"].append(
                 {
                     "source": row["source"],
                     "publisher": row["publisher"],
@@ -248,8 +251,28 @@ def story(subject: str, *, db: Db = None, limit: int | None = 500) -> list[dict]
                     "article_id": row["article_id"],
                 }
             )
-    timeline = list(seen.values())
-    return timeline[:limit] if limit is not None else timeline
+    return list(seen.values())
+
+
+def _story_key(row: dict) -> object:
+    return row["cluster_id"] if row["cluster_id"] is not None else ("claim", row["id"])
+
+
+def _first_appearances(store: Store, query: str, limit: int | None) -> list[dict]:
+    """The first claim of each of the first `limit` clusters (and unclustered
+    claims) matching `query`, oldest first: read in growing time-ordered slices
+    rather than every match, since a broad query matches a good part of the ledger."""
+    from claimgraph.store.search import search as run
+
+    size = None if limit is None else max(4 * limit, 100)
+    while True:
+        rows = run(store, query, size, order="time")
+        firsts: dict[object, dict] = {}
+        for row in rows:
+            firsts.setdefault(_story_key(row), row)
+        if size is None or len(rows) < size or len(firsts) >= limit:
+            return list(firsts.values())[:limit]
+        size *= 4
 
 
 def stats(*, db: Db = None) -> dict:
@@ -325,3 +348,25 @@ def export(format: str, output=None, *, db: Db = None, query: str = "") -> int:
             with open(output, "wb" if binary else "w", **text) as fh:
                 return run(store, format, fh, query)
         return run(store, format, output, query)
+
+
+def check(claims: Iterable[str] | str, *, db: Db = None, query: str = "", limit: int = 50) -> list[dict]:
+    """Which stored articles support each claim, refute it or only discuss it:
+    one dict per (claim, article) with `claim` (as given), `id` (the article's
+    input id), `stance`, `score`, `reason`, `evidence` (claims and sentences
+    with character offsets, source, status, hedges), `url`, `title`,
+    `publisher`, `published` and `group` (its syndication group). Articles
+    about something else are not listed. `query` narrows the candidates with
+    the search syntax (from:2024-12 source:Reuters); at most `limit` articles
+    are read per claim."""
+    from claimgraph.ledger.claim_check import check_store, claim_list
+    from claimgraph.store.search import parse
+
+    given = claim_list(claims)
+    q = parse(query)
+    if limit < 1:
+        from claimgraph.errors import UsageError
+
+        raise UsageError("limit must be at least 1")
+    with _opened(db) as store:
+        return check_store(store, given, q, limit)

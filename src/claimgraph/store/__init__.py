@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import Connection, Engine
 
 from claimgraph.config import ENV_DB, Settings
@@ -28,6 +29,10 @@ from claimgraph.store import schema
 ENV_VAR = ENV_DB
 BACK_ENDS = ("sqlite", "postgresql")
 _MIGRATIONS = Path(__file__).with_name("migrations")
+# Connections kept open, and opened beyond them under load: the web app answers
+# up to 40 requests at once (anyio's worker threads), each holding one, so a
+# busy server never waits out the pool's timeout (a 500) for a connection.
+POOL = {"pool_size": 5, "max_overflow": 45}
 
 
 def default_url(settings: Settings | None = None) -> str:
@@ -134,7 +139,7 @@ def _where(url: str | sa.URL) -> str:
 
 def _engine(url: str, create: bool) -> Engine:
     if not url.startswith("sqlite"):
-        return sa.create_engine(url, pool_pre_ping=True)
+        return sa.create_engine(url, pool_pre_ping=True, **POOL)
     database = sa.engine.make_url(url).database
     if not database or database == ":memory:":
         # one shared in-memory database, not one per connection
@@ -144,10 +149,20 @@ def _engine(url: str, create: bool) -> Engine:
             raise InputError(f"no ledger at {database} (ingest something first)")
         if create:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs = {"connect_args": {"timeout": 30}}
+        kwargs = {"connect_args": {"timeout": 30}, **POOL}
     engine = sa.create_engine(url, **kwargs)
+    engine.dialect.statement_compiler = _SQLiteCompiler
     sa.event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+class _SQLiteCompiler(SQLiteCompiler):
+    """Renders `with_hint(table, "INDEXED BY ...", "sqlite")`, which SQLAlchemy's
+    SQLite compiler drops: store.search picks the index where the planner,
+    blind to a LIMIT, would sort every full-text match."""
+
+    def get_from_hint_text(self, table, text):
+        return text
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -140,13 +140,17 @@ def _matches(column: str, text: str):
     return sa.literal_column(column).op("@@")(sa.func.claimgraph_tsquery(text))
 
 
-def _text_clauses(store: Store, q: Query) -> list:
+def _text_clauses(store: Store, q: Query, within=None) -> list:
     """The where clauses for words, phrases and (on SQLite) the source filter:
     one FTS5 MATCH, or one @@ per term (a flat AND: a nested tsquery_and
-    tree recursed past Python's limit at a few thousand words)."""
+    tree recursed past Python's limit at a few thousand words). `within`: a
+    select of the only claim ids wanted, looked up in the index one by one
+    rather than listing every match (the members of a few clusters)."""
     if store.is_sqlite:
         fts = sa.table("claims_fts", sa.column("rowid"))
         match = sa.select(fts.c.rowid).where(sa.literal_column("claims_fts").op("MATCH")(_fts5(q)))
+        if within is not None:
+            match = match.where(fts.c.rowid.in_(within))
         return [t.claims.c.id.in_(match)]
     where = [_matches("claims.tsv", x) for x in q.words + q.phrases]
     return where + [sa.not_(_matches("claims.tsv", x)) for x in q.excluded]
@@ -167,12 +171,21 @@ def _entity_claims(values: list[str], place: bool):
     return t.claims.c.id.in_(sel)
 
 
-def conditions(store: Store, q: Query) -> list:
-    """The WHERE conditions of a query."""
+def _date_range(q: Query) -> list:
+    f, where = q.filters, []
+    if "from" in f:
+        where.append(t.claims.c.published >= max(period(v, False, f"from:{v}") for v in f["from"]))
+    if "to" in f:
+        where.append(t.claims.c.published <= min(period(v, True, f"to:{v}") for v in f["to"]))
+    return where
+
+
+def conditions(store: Store, q: Query, within=None) -> list:
+    """The WHERE conditions of a query (`within` as in `_text_clauses`)."""
     where: list = []
     f = q.filters
     if q.has_text or (store.is_sqlite and "source" in f):
-        where += _text_clauses(store, q)
+        where += _text_clauses(store, q, within)
     if "source" in f and not store.is_sqlite:
         # the same words-in-order match as FTS5's column filter on SQLite
         where.append(sa.or_(*(_matches("claims.source_tsv", v) for v in f["source"])))
@@ -193,10 +206,7 @@ def conditions(store: Store, q: Query) -> list:
                 t.claims.c.id.in_(sa.select(t.events.c.claim_id).where(t.events.c.type.in_(plover))),
             )
         )
-    if "from" in f:
-        where.append(t.claims.c.published >= max(period(v, False, f"from:{v}") for v in f["from"]))
-    if "to" in f:
-        where.append(t.claims.c.published <= min(period(v, True, f"to:{v}") for v in f["to"]))
+    where += _date_range(q)
     states = {v.lower() for v in f.get("is", [])}
     for v in sorted(states - {"contradicted", "superseded"}):
         raise UsageError(f"is:{v} is not known; use is:contradicted or is:superseded")
@@ -227,14 +237,70 @@ COLUMNS = (
 )
 
 
-def select_claims(store: Store, q: Query, order: str = "newest") -> sa.Select:
-    where = conditions(store, q)
+# SQLite: a text that matches more than WALK_AT claims is cheaper answered by
+# reading claims in date order (ix_claims_published) and keeping the matches
+# until LIMIT is reached than by sorting every match (10 ms against 170 ms for
+# a word in 85,000 of 1M claims, bench/web_bench.py); fewer matches are sorted.
+# The walk reads at most the WINDOW newest (oldest) claims: when they hold
+# fewer than LIMIT matches (a filter keeps few), the matches are sorted after all.
+WALK_AT = 5000
+WINDOW = 50_000
+NOT_WALKED = {"is"}  # contradicted and superseded claims are few: sorting them is cheaper
+
+
+def date_walk(store: Store, q: Query, conn, order: str = "newest"):
+    """None where a LIMITed query should sort its matches; else the condition
+    that keeps a walk of SQLite's date index inside the WINDOW (sa.true() on a smaller ledger)."""
+    if not store.is_sqlite or not (q.has_text or "source" in q.filters) or set(q.filters) & NOT_WALKED:
+        return None
+    n = conn.execute(
+        sa.text("SELECT count(*) FROM (SELECT rowid FROM claims_fts WHERE claims_fts MATCH :m LIMIT :cap)"),
+        {"m": _fts5(q), "cap": WALK_AT},
+    ).scalar_one()
+    if n < WALK_AT:
+        return None
+    col = t.claims.c.published
+    edge = conn.execute(
+        sa.select(col)
+        .where(col.is_not(None), *_date_range(q))  # the window starts where the query's dates do
+        .order_by(col if order == "time" else col.desc())
+        .offset(WINDOW)
+        .limit(1)
+    ).scalar()
+    if edge is None:
+        return sa.true()
+    return col <= edge if order == "time" else col >= edge
+
+
+def _few_contradicted(store: Store, q: Query, conn):
+    """SQLite, a text and is:contradicted: the claims of contradicted clusters
+    when they are fewer than WALK_AT, to look up in the full-text index one by
+    one rather than list every match of the text (None otherwise)."""
+    if not store.is_sqlite or not q.has_text or "contradicted" not in {v.lower() for v in q.filters.get("is", [])}:
+        return None
+    few = sa.select(t.claims.c.id).where(
+        t.claims.c.cluster_id.in_(sa.select(t.clusters.c.id).where(t.clusters.c.contradicted.is_(True)))
+    )
+    n = conn.execute(sa.select(sa.func.count()).select_from(few.limit(WALK_AT).subquery())).scalar_one()
+    return few if n < WALK_AT else None
+
+
+def select_claims(store: Store, q: Query, order: str = "newest", walk: bool = False, within=None) -> sa.Select:
+    """`walk` (SQLite only, see WALK_AT): read the date index (dated claims only
+    for order="time", where they come first; the caller bounds it, see `date_walk`)."""
+    where = conditions(store, q, within)
     stmt = (
         sa.select(*COLUMNS)
         .join(t.articles, t.articles.c.id == t.claims.c.article_id)
         .outerjoin(t.clusters, t.clusters.c.id == t.claims.c.cluster_id)
         .where(*where)
     )
+    if walk:
+        # the index holds (published, rowid): its order is the one below, undated claims first
+        stmt = stmt.with_hint(t.claims, "INDEXED BY ix_claims_published", "sqlite")
+        if order == "time":
+            return stmt.where(t.claims.c.published.is_not(None)).order_by(t.claims.c.published, t.claims.c.id)
+        return stmt.order_by(t.claims.c.published.desc(), t.claims.c.id.desc())  # undated last, as below
     if order == "time":
         return stmt.order_by(t.claims.c.published.is_(None), t.claims.c.published, t.claims.c.id)
     # Newest first on both back ends, so that the same query lists the same
@@ -242,16 +308,29 @@ def select_claims(store: Store, q: Query, order: str = "newest") -> sa.Select:
     return stmt.order_by(t.claims.c.published.is_(None), t.claims.c.published.desc(), t.claims.c.id.desc())
 
 
-def search(store: Store, query: str | Query, limit: int | None = 20, order: str = "newest") -> list[dict]:
-    """Claims matching `query`, newest first (oldest first with order="time")."""
+def search(
+    store: Store, query: str | Query, limit: int | None = 20, order: str = "newest", clusters: list[int] | None = None
+) -> list[dict]:
+    """Claims matching `query`, newest first (oldest first with order="time");
+    with `clusters`, only the members of those clusters."""
     q = parse(query) if isinstance(query, str) else query
     check(q)
-    stmt = select_claims(store, q, order)
-    if limit is not None:
-        stmt = stmt.limit(limit)
     with store.engine.connect() as conn:
         try:
-            rows = conn.execute(stmt).mappings().all()
+            if clusters is not None:
+                # the members of a few clusters, not every text match
+                members = sa.select(t.claims.c.id).where(t.claims.c.cluster_id.in_(clusters))
+                stmt = select_claims(store, q, order, within=members).where(t.claims.c.cluster_id.in_(clusters))
+                rows = conn.execute(stmt.limit(limit) if limit is not None else stmt).mappings().all()
+            else:
+                rows = []
+                bound = date_walk(store, q, conn, order) if limit is not None else None
+                if bound is not None:
+                    walk = select_claims(store, q, order, walk=True).where(bound).limit(limit)
+                    rows = conn.execute(walk).mappings().all()
+                if bound is None or len(rows) < limit:  # the window held too few: sort them all
+                    stmt = select_claims(store, q, order, within=_few_contradicted(store, q, conn))
+                    rows = conn.execute(stmt.limit(limit) if limit is not None else stmt).mappings().all()
         except sa.exc.OperationalError as exc:
             if "fts5" not in str(exc.orig):  # a database failure, not the query's: the caller reports it
                 raise

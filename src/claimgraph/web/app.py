@@ -79,6 +79,11 @@ def create_app(
     templates.env.globals.update(link=link, href=href, version=VERSION, check_available=pages.check_available)
     templates.env.filters["n"] = lambda v: f"{v:,}" if isinstance(v, int) else v
     cache = _Cache(store)
+    # what serve() computes in the background before the first visitor asks
+    app.state.warm = lambda: (
+        cache.get("sources", lambda: data.sources(store)),
+        cache.get("stats", lambda: ledger.stats(db=store)),
+    )
 
     def respond(request: Request, template: str, payload: dict, status: int = 200) -> Response:
         if wants_json(request):
@@ -204,12 +209,11 @@ def create_app(
         @app.get("/api/check", tags=["api"], summary="ledger.check: evidence for and against claims")
         def api_check(
             claims: Annotated[list[str], Query(min_length=1, max_length=20)],
-            query: Annotated[str | None, Query(max_length=1000)] = None,
-            limit: Limit = 50,
+            query: Text = "",
         ) -> list[dict]:
             if any(len(c) > 1000 for c in claims):
                 raise UsageError("a claim to check has at most 1,000 characters")
-            return jsonable_encoder(ledger.check(claims, db=store, query=query, limit=limit))
+            return jsonable_encoder(ledger.check(claims, db=store, query=query))
 
     @app.get("/api/export", tags=["api"], summary="ledger.export: claims, places and events, or clusters")
     def api_export(format: Literal[FORMATS], query: Text = ""):  # type: ignore[valid-type]
@@ -279,20 +283,37 @@ def href(url: str | None) -> str | None:
 
 
 class _Cache:
-    """Whole-ledger aggregates, kept until the ledger changes (data.version) or CACHE_SECONDS pass."""
+    """Whole-ledger aggregates, kept until the ledger changes (data.version) or
+    CACHE_SECONDS pass. One request computes a value at a time (the sources
+    of a 1M-claim ledger take seconds); the others wait for it, or get the
+    value before it while it is being recomputed."""
 
     def __init__(self, store: Store):
-        self.store, self.kept, self.lock = store, {}, threading.Lock()
+        self.store, self.kept, self.locks = store, {}, {}
+        self.guard = threading.Lock()
 
     def get(self, name: str, compute):
         version = data.version(self.store)
         hit = self.kept.get(name)
-        if hit and hit[0] == version and time.monotonic() - hit[1] < CACHE_SECONDS:
+        if self._fresh(hit, version):
             return hit[2]
-        value = compute()
-        with self.lock:
+        with self.guard:
+            lock = self.locks.setdefault(name, threading.Lock())
+        if not lock.acquire(blocking=hit is None):
+            return hit[2]  # being recomputed: the value before is good meanwhile
+        try:
+            hit = self.kept.get(name)
+            if self._fresh(hit, version):
+                return hit[2]
+            value = compute()
             self.kept[name] = (version, time.monotonic(), value)
-        return value
+            return value
+        finally:
+            lock.release()
+
+    @staticmethod
+    def _fresh(hit, version) -> bool:
+        return bool(hit) and hit[0] == version and time.monotonic() - hit[1] < CACHE_SECONDS
 
 
 def _handlers(app: FastAPI, templates: Jinja2Templates) -> None:

@@ -70,18 +70,24 @@ def story(store: Store, q: str, limit: int) -> dict:
 
 
 def check_available() -> bool:
-    return getattr(ledger, "check", None) is not None
+    # callable, not hasattr: once imported, the submodule claimgraph.ledger.check is an attribute too
+    return callable(getattr(ledger, "check", None))
 
 
 def check(store: Store, claim: str, query: str | None, limit: int) -> dict:
-    """The claim check when the ledger has it; else claims that share the claim's words."""
-    out = {"claim": claim, "checked": check_available(), "result": None, "columns": {}, "similar": []}
+    """The claim check when the ledger has it (`ledger.check(claims, db=, query=)`:
+    one row per piece of evidence, with its stance); else claims that share the claim's words."""
+    out = {"claim": claim, "query": query or "", "checked": check_available(), "columns": {}, "similar": []}
     if not claim.strip():
         return out
     if out["checked"]:
-        result = ledger.check(claim, db=store, query=query or None, limit=limit)[0]
-        out["result"] = result
-        out["columns"] = {s: [a for a in result.get("articles", []) if a.get("stance") == s] for s in STANCES}
+        rows = ledger.check([claim], db=store, query=query or "")
+        articles = data.articles_of(store, [r["id"] for r in rows if isinstance(r.get("id"), int)])
+        out["columns"] = {s: [] for s in STANCES}
+        for r in rows:
+            if r.get("stance") in out["columns"] and len(out["columns"][r["stance"]]) < limit:
+                out["columns"][r["stance"]].append({**r, "article_id": articles.get(r.get("id"))})
+        out["counts"] = {s: sum(r.get("stance") == s for r in rows) for s in STANCES}
     else:
         out["similar"] = _similar(store, claim, limit)
     return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from claimgraph.config import Settings
 from claimgraph.errors import ResourceError, UsageError
 
@@ -20,6 +22,8 @@ def serve(*, db: str | None = None, host: str = "127.0.0.1", port: int = 8000, s
     from claimgraph.web.app import create_app
 
     app = create_app(db, settings=settings)
+    # the whole-ledger figures (seconds on a large ledger) before the first visitor asks for them
+    threading.Thread(target=app.state.warm, name="claimgraph-warm", daemon=True).start()
     where = f"[{host}]" if ":" in host else host
     print(f"claimgraph: serving the ledger on http://{where}:{port}/ (Ctrl-C stops)", flush=True)
     if host not in LOOPBACK:
