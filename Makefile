@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install-semantic install demo test eval bench lint schema clean fuzz kill serve vendor screenshot train-places
+.PHONY: install-semantic install demo test eval bench lint schema clean fuzz kill serve vendor screenshot train-places train-attribution
 
 install: $(STAMP)
 
@@ -40,6 +40,10 @@ eval: install
 # re-fit src/claimgraph/fitted/place_ranker.json on dev-geo (about a minute once the parses are cached)
 train-places: install
 	$(BIN)/python training/places/train.py --shared $(SHARED) --seed 0
+
+# re-fit src/claimgraph/fitted/attribution.json on train-attribution (about 5 minutes, most of it parsing)
+train-attribution: install
+	nice $(BIN)/python training/attribution/train.py --shared $(SHARED) --seed 0
 
 bench: install
 	$(BIN)/python bench/speed.py --shared $(SHARED)

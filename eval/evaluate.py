@@ -9,7 +9,9 @@ and on the dev corpora ``gold/dev-attribution``, ``gold/dev-geo`` and
 ``gold/dev-time`` (one ``claimgraph analyze --input JSONL --format jsonl
 --jobs N`` call each), then prints the metrics that matter, one column per
 evaluation, "—" where a metric does not apply. NAME is one of ``sample``,
-``dev-attribution``, ``dev-geo``, ``dev-time``. ``--json FILE`` also writes
+``dev-attribution`` (the learned cue detector; ``dev-attr-rules`` and
+``dev-attr-both`` score the cue lexicons alone and both together), ``dev-geo``,
+``dev-time``. ``--json FILE`` also writes
 every metric the scorer returned. The exit status is non-zero when the shared
 folder is missing or an evaluation could not be run.
 """
@@ -62,11 +64,15 @@ class Evaluation:
     target: str  # a gold file (sample) or a corpus folder, relative to SHARED
     corpus: bool
     place_ranker: str = ""  # CLAIMGRAPH_PLACE_RANKER for this run ("" the default, the learned ranker)
+    attribution: str = ""  # CLAIMGRAPH_ATTRIBUTION for this run ("" the default, the learned cue detector)
 
 
 EVALUATIONS: tuple[Evaluation, ...] = (
     Evaluation("sample", "gold/syria-withdrawal.gold.json", corpus=False),
     Evaluation("dev-attribution", "gold/dev-attribution", corpus=True),
+    # the same with the cue lexicons alone, and with the lexicons and the model together
+    Evaluation("dev-attr-rules", "gold/dev-attribution", corpus=True, attribution="rules"),
+    Evaluation("dev-attr-both", "gold/dev-attribution", corpus=True, attribution="both"),
     Evaluation("dev-geo", "gold/dev-geo", corpus=True),
     # the learned place ranker cross-validated by article (each article scored by the fold model that
     # did not train on it; dev-geo's figure above is the whole-set model's), and the old hand-set scorer
@@ -94,6 +100,8 @@ def score_command(shared: Path, evaluation: Evaluation, jobs: int) -> list[str]:
         return [*score, "--corpus", target, "--run-jsonl", run, "--json", "--quiet"]
     if evaluation.corpus:
         run = f"{cg} analyze --input {{jsonl}} --format jsonl --jobs {jobs}"
+        if evaluation.attribution:
+            run = f"CLAIMGRAPH_ATTRIBUTION={evaluation.attribution} {run}"
         return [*score, "--corpus", target, "--run-jsonl", run, "--json", "--quiet"]
     run = f"{cg} analyze {{text}} --published {{published}} --format json"
     return [*score, target, "--run", run, "--json", "--quiet"]

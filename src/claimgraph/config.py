@@ -13,6 +13,7 @@ reads the environment as it is now; nothing else in the package calls
 | CLAIMGRAPH_GAZETTEER | gazetteer | gazetteer-v<N>.sqlite in the user cache |
 | CLAIMGRAPH_PLACE_ALIASES | place_aliases | none (the bundled alias file is always read) |
 | CLAIMGRAPH_PLACE_RANKER | place_ranker | learned (or hand: the hand-set scorer; cv: dev-geo's fold models) |
+| CLAIMGRAPH_ATTRIBUTION | attribution | learned (the fitted cue detector; or rules: the lexicons; both) |
 | XDG_CACHE_HOME | cache_dir | ~/.cache |
 | CLAIMGRAPH_TEST_PG | test_pg | the PostgreSQL the tests and benchmarks use |
 | CLAIMGRAPH_API_KEYS | api_keys | none: the web app's write endpoints are off |
@@ -35,6 +36,7 @@ ENV_DB = "CLAIMGRAPH_DB"
 ENV_GAZETTEER = "CLAIMGRAPH_GAZETTEER"
 ENV_PLACE_ALIASES = "CLAIMGRAPH_PLACE_ALIASES"
 ENV_PLACE_RANKER = "CLAIMGRAPH_PLACE_RANKER"
+ENV_ATTRIBUTION = "CLAIMGRAPH_ATTRIBUTION"
 ENV_TEST_PG = "CLAIMGRAPH_TEST_PG"
 ENV_API_KEYS = "CLAIMGRAPH_API_KEYS"
 DEFAULT_TEST_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -62,6 +64,9 @@ class Settings:
     # how place candidates are ranked: "learned" (fitted/place_ranker.json), "hand" (the hand-set
     # weights alone) or "cv" (each dev-geo article by the fold model that did not train on it)
     place_ranker: str = field(default_factory=lambda: _env(ENV_PLACE_RANKER) or "learned")
+    # which words are attribution cues: "learned" (fitted/attribution.json), "rules"
+    # (the cue lexicons alone) or "both" (a lexicon cue unless the model vetoes it, and the model's)
+    attribution: str = field(default_factory=lambda: _env(ENV_ATTRIBUTION) or "learned")
     cache_dir: Path = field(
         default_factory=lambda: Path(_env("XDG_CACHE_HOME") or Path("~").expanduser() / ".cache") / "claimgraph"
     )

@@ -60,14 +60,20 @@ def relative_head(lexicons: Lexicons, tok: Token) -> Token | None:
     return None
 
 
+# the entity types that "it" or "the group" can stand for as a source ("Russia said": a country speaks)
+SPEAKING_BODIES = frozenset({"ORG", "GPE"})
+
+
 def source_agrees(kind: str, entity: Entity) -> bool:
-    """Attribution's agreement: he/she a person; they an organisation, a people
-    or a plural-named person ("the Clintons"); any other kind anything but a person."""
+    """Attribution's agreement, among the entities that can speak: he/she a person; they
+    an organisation or a plural-named people or person ("the Kurds", "the Clintons", not
+    the adjective "Kurdish"); any other kind ("it", "the group") an organisation or a
+    country. A town, a date or a nationality adjective says nothing."""
     if kind == "person":
         return entity.type == "PERSON"
     if kind == "plural":
-        return entity.type in ("ORG", "NORP") or (entity.type == "PERSON" and entity.name.endswith("s"))
-    return entity.type != "PERSON"
+        return entity.type == "ORG" or (entity.type in ("PERSON", "NORP") and entity.name.endswith("s"))
+    return entity.type in SPEAKING_BODIES
 
 
 def argument_agrees(kind: str, entity: Entity) -> bool:

@@ -50,7 +50,9 @@ class _Cluster:
     names: list[str] = field(default_factory=list)  # surface forms, in order seen
     keys: set[str] = field(default_factory=set)  # plain keys of the forms
     variant_keys: set[str] = field(default_factory=set)  # transliteration keys
-    last_words: set[str] = field(default_factory=set)  # variant keys of a person's surname
+    # variant keys of a person's surname: every shorter tail of the name at word boundaries
+    # ("khalil" and "abu khalil" of "Mohammed Abu Khalil"), so two-word surnames merge too
+    last_words: set[str] = field(default_factory=set)
     acronyms: set[str] = field(default_factory=set)
 
     @property
@@ -69,7 +71,7 @@ class _Cluster:
         if key:
             self.variant_keys.add(key)
             if label == "PERSON" and " " in key:
-                self.last_words.add(key.split()[-1])
+                self.last_words.update(_tails(key))
 
 
 @stage("entities", requires=["paragraphs"], assigns=["entities", "token_entity"])
@@ -175,6 +177,12 @@ def _feature_words() -> frozenset[str]:
     return frozenset(w for f, kind in features.items() if kind in FACILITY_KINDS for w in f.split())
 
 
+def _tails(key: str) -> set[str]:
+    """The shorter ends of a name key at word boundaries: 'a b c' -> {'b c', 'c'}."""
+    words = key.split()
+    return {" ".join(words[i:]) for i in range(1, len(words))}
+
+
 def _compatible(a: str, b: str) -> bool:
     return _FAMILY.get(a, "other") == _FAMILY.get(b, "other")
 
@@ -185,10 +193,16 @@ def _find_cluster(clusters: list[_Cluster], form: str, label: str) -> _Cluster |
         if key in c.keys:
             return c
     vkey = name_key(_core_name(form))
-    if label == "PERSON" and vkey and " " not in vkey:
-        # A surname alone refers back to the last person of that surname.
+    if label == "PERSON" and vkey:
+        # A surname alone ("Abu Khalil") refers back to the last person of that surname;
         for c in reversed(clusters):
             if vkey in c.last_words and c.label == "PERSON":
+                return c
+        # and a fuller name to a person named before by a two-word surname alone.
+        tails = _tails(vkey)
+        for c in reversed(clusters):
+            keys = c.variant_keys
+            if c.label == "PERSON" and keys and keys <= tails and any(" " in k for k in keys):
                 return c
     # Spelling variants merge places and organisations; for people the key is
     # too coarse (Tim Cole / Tom Cole), so they merge only by name or surname.

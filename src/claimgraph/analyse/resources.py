@@ -10,6 +10,9 @@ from functools import cached_property
 
 from spacy.language import Language
 
+from claimgraph.analyse.attribution.model import FITTED_NAME as ATTRIBUTION_FITTED
+from claimgraph.analyse.attribution.model import MODES as ATTRIBUTION_MODES
+from claimgraph.analyse.attribution.model import CueModel
 from claimgraph.analyse.events.lexicon import EventLexicon, load_event_lexicon
 from claimgraph.analyse.nlp import load_pipeline
 from claimgraph.analyse.places.aliases import AliasTable, alias_paths, load_aliases
@@ -20,6 +23,7 @@ from claimgraph.analyse.places.rank import FITTED_NAME, Ranker, load_ranker
 from claimgraph.analyse.times.grammar import Grammar
 from claimgraph.analyse.times.lexicon import load as load_time_lexicon
 from claimgraph.config import Settings
+from claimgraph.errors import ResourceError
 from claimgraph.fitted import load_fitted
 from claimgraph.lexicons import Lexicons, load_lexicons
 
@@ -31,7 +35,7 @@ class Resources:
     def load(self) -> Resources:
         """Load everything now (the gazetteer is built here if it is missing)."""
         _ = self.nlp, self.lexicons, self.gazetteer, self.place_aliases, self.place_lexicon, self.place_ranker
-        _ = self.events, self.time_grammar
+        _ = self.events, self.time_grammar, self.attribution_model
         return self
 
     @cached_property
@@ -60,6 +64,16 @@ class Resources:
         if self.settings.place_ranker == "hand":
             return None
         return load_ranker(load_fitted(FITTED_NAME), self.settings.place_ranker)
+
+    @cached_property
+    def attribution_model(self) -> CueModel | None:
+        """The learned cue detector (None: the cue lexicons alone, `Settings.attribution` "rules")."""
+        mode = self.settings.attribution
+        if mode not in ATTRIBUTION_MODES:
+            raise ResourceError(f"attribution setting {mode!r} is not one of {', '.join(ATTRIBUTION_MODES)}")
+        if mode == "rules":
+            return None
+        return CueModel.from_json(load_fitted(ATTRIBUTION_FITTED))
 
     @cached_property
     def events(self) -> EventLexicon:

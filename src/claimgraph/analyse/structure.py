@@ -53,6 +53,8 @@ MINOR_WORDS = frozenset(
     ]
 )
 MAX_HEADING_WORDS = 20
+# A sentence-case heading is shorter: a longer line without a full stop is more likely a cut sentence. Set by hand.
+MAX_PLAIN_HEADING_WORDS = 10
 
 
 @stage("structure", requires=[], assigns=["paragraphs", "sentences", "quotes", "sents"])
@@ -77,13 +79,16 @@ def paragraphs(text: str) -> list[Paragraph]:
     out = []
     for i, (s, e) in enumerate(lines):
         followed = i + 1 < len(lines)
-        out.append(Paragraph(start=s, end=e, text=text[s:e], heading=followed and is_heading(text[s:e])))
+        heading = followed and is_heading(text[s:e], between=i > 0)
+        out.append(Paragraph(start=s, end=e, text=text[s:e], heading=heading))
     return out
 
 
-def is_heading(line: str) -> bool:
+def is_heading(line: str, between: bool = False) -> bool:
     """A short line that reads as a title: no final punctuation and mostly
-    capitalised words, or title case throughout even with a full stop."""
+    capitalised words, or title case throughout even with a full stop. Between
+    paragraphs, a shorter line in sentence case ending in a word ("Calls for
+    calm") is one too: a sentence would end with punctuation."""
     words = line.split()
     if not words or len(words) > MAX_HEADING_WORDS or line[0] in OPENING + STRAIGHT + "-–—―•*":
         return False
@@ -93,7 +98,15 @@ def is_heading(line: str) -> bool:
     if line.rstrip()[-1] in SENTENCE_END:
         # A title may end with a full stop only if it is clearly title case.
         return title_case and line.rstrip()[-1] == "." and len(content) >= 3 and capitalised == len(content)
-    return title_case
+    if title_case:
+        return True
+    last = line.rstrip()[-1]
+    return (
+        between
+        and len(words) <= MAX_PLAIN_HEADING_WORDS
+        and (line[0].isupper() or line[0].isdigit())
+        and last.isalnum()
+    )
 
 
 def quotes(text: str, paras: list[Paragraph]) -> list[Quote]:

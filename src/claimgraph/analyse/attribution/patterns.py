@@ -10,6 +10,11 @@
 - ``noun``: a cue noun with a clause ("some speculation that ...",
   "HUR's claim that ...");
 - ``adverb``: "forces are reportedly advancing" (no source named).
+
+Which verbs and nouns are cues is the setting's choice (`learned.word_cue`): the
+lexicons, the fitted cue detector, or both. A cue only the detector knows also
+takes its content after a predicate adjective or a later preposition, and
+needs a subject that can speak.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from functools import lru_cache
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
+from claimgraph.analyse.attribution.learned import word_cue
 from claimgraph.analyse.attribution.quotes import chunk, in_quote, quote_block, reaches_beyond
 from claimgraph.analyse.attribution.spans import Found, np_tokens, subtree_chars, trimmed
 from claimgraph.analyse.document import Document
@@ -28,6 +34,8 @@ SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 # Participles and coordinated verbs share the subject of the verb they hang on:
 # "HUR's statement underscores this, noting: ...", "He said X and added Y".
 SHARES_SUBJECT = frozenset({"advcl", "conj", "xcomp", "pcomp", "prep"})
+# The prepositions that take the content after a cue noun only the model knows. Set by hand.
+NOUN_CONTENT_PREPS = frozenset({"about", "of", "for", "on", "over", "against", "to"})
 # How many verbs a subject search climbs through such verbs; set by hand.
 SUBJECT_CLIMB = 4
 Phrases = dict[str, list[tuple[tuple[str, ...], Cue]]]
@@ -40,16 +48,16 @@ def sentence_claims(document: Document, sent: SpacySpan, index: int, lex: Lexico
     phrases = _phrase_index(tuple(lex.cue_phrases.items()))
     for tok in sent:
         lower = tok.lower_
-        if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lex.cue_verbs and tok.dep_ != "amod":
-            f = _verb_claim(document, sent, tok, lex.cue_verbs[tok.lemma_.lower()], index, lex)
-            if f:
-                out.append(f)
-        elif (phrase := _phrase_at(document, sent, tok, phrases)) is not None:
+        if (phrase := _phrase_at(document, sent, tok, phrases)) is not None:
             f = _phrase_claim(document, sent, tok, phrase, index)
             if f:
                 out.append(f)
-        elif tok.pos_ == "NOUN" and tok.lemma_.lower() in lex.cue_nouns:
-            f = _noun_claim(document, tok, lex.cue_nouns[tok.lemma_.lower()], index)
+        elif tok.pos_ in ("VERB", "AUX") and tok.dep_ != "amod" and (cue := word_cue(document, tok, lex.cue_verbs)):
+            f = _verb_claim(document, sent, tok, cue, index, lex)
+            if f:
+                out.append(f)
+        elif tok.pos_ == "NOUN" and (cue := word_cue(document, tok, lex.cue_nouns)):
+            f = _noun_claim(document, tok, cue, index, learned=tok.lemma_.lower() not in lex.cue_nouns)
             if f:
                 out.append(f)
         elif lower in lex.cue_adverbs and tok.dep_ == "advmod":
@@ -75,6 +83,11 @@ def _verb_claim(document: Document, sent: SpacySpan, verb: Token, cue: Cue, inde
     clause = next((c for c in children if c.dep_ in ("ccomp", "csubj") and (subject is None or c.i != subject.i)), None)
     if clause is None:
         clause = next((c for c in children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
+    # a cue only the model knows may be a predicate: "are afraid that ...", "is critical of ..."
+    learned = verb.lemma_.lower() not in lex.cue_verbs
+    adjective = next((c for c in children if c.dep_ == "acomp"), None) if learned else None
+    if clause is None and adjective is not None:
+        clause = next((c for c in adjective.children if c.dep_ in ("ccomp", "xcomp")), None)
     obj = next((c for c in children if c.dep_ in ("dobj", "attr", "oprd") and not _anaphoric(c, lex)), None)
     prt = next((c for c in children if c.dep_ == "prt"), None)
     if prt is not None:
@@ -95,6 +108,8 @@ def _verb_claim(document: Document, sent: SpacySpan, verb: Token, cue: Cue, inde
         content = (content[0], max(content[1], _right_extent(document, verb, obj)))
     else:
         prep = next((c for c in children if c.dep_ == "prep" and c.i == verb.i + 1 + (prt is not None)), None)
+        if prep is None and learned:
+            prep = _later_prep(verb, adjective)  # "know all about X", "ruled Friday against X"
         pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None) if prep else None
         if prep is not None and pobj is not None and cue.sense == "stance":
             cue_end = prep  # "called for", "pointed to"
@@ -105,6 +120,8 @@ def _verb_claim(document: Document, sent: SpacySpan, verb: Token, cue: Cue, inde
                 return _found(document, verb, verb, cue, content, subject, index, "colon", negated)
     if subject is None and not _impersonal(verb):
         return None
+    if learned and subject is not None and not _can_speak(subject, lex):
+        return None  # "Russia's retreat raises questions about ...": a retreat says nothing
     if (
         subject is not None
         and lex.pronouns.get(subject.lower_) == "speaker"
@@ -229,8 +246,14 @@ def _phrase_claim(document: Document, sent: SpacySpan, tok: Token, phrase: tuple
     return _found(document, tok, last, cue, content, pobj, index, "according-to", False)
 
 
-def _noun_claim(document: Document, noun: Token, cue: Cue, index: int) -> Found | None:
+def _noun_claim(document: Document, noun: Token, cue: Cue, index: int, learned: bool = False) -> Found | None:
     clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp", "relcl") and _has_mark(c)), None)
+    if clause is None and learned:
+        # a cue noun only the model knows: "plans to ...", "questions about ...", "criticism of ..."
+        clause = next((c for c in noun.children if c.dep_ in ("acl", "xcomp") and c.pos_ in ("VERB", "AUX")), None)
+        prep = next((c for c in noun.rights if c.dep_ == "prep" and c.lower_ in NOUN_CONTENT_PREPS), None)
+        if clause is None and prep is not None:
+            clause = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
     if clause is None:
         return None
     owner = next((c for c in noun.children if c.dep_ == "poss"), None)
@@ -239,6 +262,25 @@ def _noun_claim(document: Document, noun: Token, cue: Cue, index: int) -> Found 
         owner = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
     content = subtree_chars(document, clause)
     return _found(document, noun, noun, cue, content, owner, index, "noun", False)
+
+
+def _can_speak(subject: Token, lex: Lexicons) -> bool:
+    """Whether a subject can be a source for a cue only the model knows: a name, a pronoun, a
+    plural ("critics") or a source noun; not a singular thing ("the deal", "the retreat")."""
+    if subject.pos_ != "NOUN" or subject.ent_type_:
+        return True
+    return subject.tag_ == "NNS" or subject.lemma_.lower() in lex.source_nouns
+
+
+def _later_prep(verb: Token, adjective: Token | None) -> Token | None:
+    """The first preposition after the verb (or its adjective) that has an object."""
+    for head in (verb, adjective):
+        if head is None:
+            continue
+        for c in head.rights:
+            if c.dep_ == "prep" and any(g.dep_ in ("pobj", "pcomp") for g in c.children):
+                return c
+    return None
 
 
 def _adverb_claim(document: Document, adv: Token, cue: Cue, index: int) -> Found | None:

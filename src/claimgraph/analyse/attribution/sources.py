@@ -61,6 +61,7 @@ class SourceResolver:
                     ent is not None
                     and not demonym
                     and (i == head.i or doc[i].dep_ in ("poss", "compound", "appos") or i in (first, last))
+                    and not _under_preposition(doc[i], head)
                 ):
                     return ent
         return None
@@ -99,3 +100,14 @@ class SourceResolver:
         return self.descriptions.mention(
             plain(name), name, start, end, "PERSON" if person else "ORG", one_per_start=False, alias=False
         )
+
+
+def _under_preposition(tok: Token, head: Token) -> bool:
+    """'Opponents of President X': a name in a prepositional phrase of the source's head is
+    not the source; the head is ('Opponents')."""
+    for anc in (tok, *tok.ancestors):
+        if anc.i == head.i:
+            return False
+        if anc.dep_ == "prep":
+            return True
+    return False
