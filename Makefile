@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install-semantic install demo test eval bench lint schema clean fuzz kill serve vendor screenshot train-places train-attribution
+.PHONY: install-spark install-semantic install demo test eval bench lint schema clean fuzz kill serve vendor screenshot train-places train-attribution
 
 install: $(STAMP)
 
@@ -16,6 +16,10 @@ $(STAMP): pyproject.toml requirements/lock.txt requirements/model.txt
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
 	$(BIN)/claimgraph gazetteer build
 	touch $@
+
+# the claimgraph[spark] extra: pyspark (bundles Spark's jars, about 400 MB); Spark itself needs Java 17
+install-spark: install
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements/spark.txt
 
 # the claimgraph[semantic] extra: the minilm encoder (PyTorch CPU build, about 1 GB)
 install-semantic: install

@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("store",),
     ("link",),
     ("ledger",),
+    ("backfill",),
     ("cli", "web"),
 ]
 RANK = {package: rank for rank, names in enumerate(LAYERS) for package in names}

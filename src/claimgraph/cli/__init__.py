@@ -36,6 +36,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "stats": ledger.stats,
     "gazetteer": analyze.gazetteer,
     "serve": lambda args: _serve(args),
+    "backfill": lambda args: _backfill(args),
 }
 
 
@@ -45,6 +46,13 @@ def _serve(args: argparse.Namespace) -> int:
     import importlib
 
     return importlib.import_module("claimgraph.web.serve").serve(db=args.db, host=args.host, port=args.port)
+
+
+def _backfill(args: argparse.Namespace) -> int:
+    # found by name, when asked for, like serve: the CLI never imports Spark's side on its own
+    import importlib
+
+    return importlib.import_module("claimgraph.backfill.commands").backfill(args)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,11 +41,26 @@ def ingest(args: argparse.Namespace) -> int:
     from claimgraph import ledger
 
     options = _ingest_options(args)
+    archives = _backfill_outputs(args.inputs)
+    if archives:  # a backfill's Parquet output: loaded through the same write path, no analysis
+        import importlib
+
+        summary = importlib.import_module("claimgraph.backfill.commands").load(archives, options)
+        _report(summary, args.format)
+        if len(archives) == len(args.inputs):
+            return summary.exit_code
+        args.inputs = [i for i in args.inputs if i not in archives]
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     with IngestProgress(show) as hooks:
         summary = ledger.ingest(args.inputs, **options, **hooks)
     _report(summary, args.format)
     return summary.exit_code
+
+
+def _backfill_outputs(inputs: list[str]) -> list[str]:
+    from pathlib import Path
+
+    return [i for i in inputs if (Path(i) / "_backfill.json").is_file()]
 
 
 def watch(args: argparse.Namespace) -> int:

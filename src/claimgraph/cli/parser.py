@@ -158,6 +158,24 @@ def _ledger(sub: argparse._SubParsersAction) -> None:
     p = cmd("stats", "what the ledger holds")
     p.add_argument("--format", choices=("pretty", "json"), default=None)
 
+    p = sub.add_parser(
+        "backfill",
+        help="analyse WARC archives on Apache Spark into Parquet (the spark extra)",
+        description="Analyse the WARC files a manifest names on Apache Spark, into Parquet tables with the "
+        "ledger's columns; `claimgraph ingest DIR` loads them into a ledger.",
+    )
+    p.add_argument("manifest", metavar="MANIFEST", help="a text file of WARC paths, one a line")
+    p.add_argument("--out", required=True, metavar="DIR", help="the output folder (a rerun continues it)")
+    p.add_argument(
+        "--master", default=None, metavar="URL", help="local[N], yarn, k8s://..., spark://... (default local[*])"
+    )
+    p.add_argument("--partitions", type=int, default=None, metavar="N", help="Spark tasks (default: one per WARC)")
+    p.add_argument(
+        "--summary", default=None, metavar="FILE", help="also write the JSON summary here (always DIR/_backfill.json)"
+    )
+    p.add_argument("--model", help=MODEL_HELP)
+    _languages(p)
+
     p = cmd("serve", "serve the web app and HTTP API over the ledger")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")

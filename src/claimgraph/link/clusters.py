@@ -212,6 +212,24 @@ def link_new(conn: Connection, relate: Relating) -> int:
     return len(new)
 
 
+def cluster_claims(claims: list[Claim]) -> tuple[dict[int, list[Claim]], list[tuple[Claim, Claim, float]]]:
+    """The clusters a full run makes of these current claims (in id order),
+    without a database (the backfill's archive stage): members by root id,
+    and the denials of the same content (the other claim, the denial, their Jaccard)."""
+    uf = UnionFind()
+    placed = _place(claims, _Buckets(), uf)
+    members: dict[int, list[Claim]] = defaultdict(list)
+    for c in claims:
+        c.cluster = uf.find(c.id)
+        members[c.cluster].append(c)
+    return members, placed.opposed
+
+
+def cluster_row(root: int, group: list[Claim], contradicted: bool) -> dict:
+    """A `clusters` row: first appearance, claims, articles, sources, independent groups."""
+    return _cluster_row(root, group, contradicted)
+
+
 # ------------------------------------------------------------------ cluster rows
 
 

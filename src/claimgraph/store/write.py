@@ -8,7 +8,7 @@ which is what lets SQLite take thousands of analyses a second.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -151,7 +151,7 @@ def _store_fresh(
                 for i, old in replaces.items()
             ],
         )
-    rows = [_article_row(records[i], sigs[i], now, article_ids[i], group_of[i]) for i in fresh]
+    rows = [article_row(records[i], sigs[i], now, article_ids[i], group_of[i]) for i in fresh]
     for i, row in zip(fresh, rows, strict=True):
         row["revision"] = replaces[i].revision + 1 if i in replaces else 1
     insert_rows(conn, t.articles, rows)
@@ -225,7 +225,7 @@ def _near_duplicates(
     return found
 
 
-def _article_row(rec: Record, sig: np.ndarray, now: str, article_id: int, group_id: int) -> dict:
+def article_row(rec: Record, sig: np.ndarray, now: str, article_id: int, group_id: int) -> dict:
     a = rec.analysis
     return {
         "id": article_id,
@@ -270,17 +270,24 @@ def _allocate(conn: Connection, table: sa.Table, n: int) -> list[int]:
     return list(range(top + 1, top + 1 + n))
 
 
-def _insert_new(conn: Connection, table: sa.Table, rows: list[dict]) -> list[int]:
-    """Insert rows under fresh ids (set on each row), returned in row order for their child rows."""
-    ids = _allocate(conn, table, len(rows))
-    for id_, row in zip(ids, rows, strict=True):
-        row["id"] = id_
-    insert_rows(conn, table, rows)
-    return ids
+Allocate = Callable[[sa.Table, int], list[int]]  # (table, n) -> n fresh ids for its rows
+# the tables `part_rows` fills, in an order that inserts parents before their children
+PART_TABLES = ("entities", "entity_keys", "claims", "claim_entities", "events", "relations")
 
 
 def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
     """Entities, claims, events and relations of newly stored articles."""
+    rows = part_rows(items, lambda table, n: _allocate(conn, table, n))
+    for name in PART_TABLES:
+        if rows[name]:
+            insert_rows(conn, t.metadata.tables[name], rows[name])
+
+
+def part_rows(items: list[tuple[int, Analysis]], allocate: Allocate) -> dict[str, list[dict]]:
+    """The rows of `PART_TABLES` for these (article id, analysis) pairs, by
+    table name; entity and claim ids come from `allocate` (the ledger's next
+    ids, or the backfill's archive-wide ones), events and relations get theirs
+    where they are inserted."""
     entity_rows, entity_owner = [], []
     for aid, a in items:
         for e in a.entities:
@@ -299,15 +306,13 @@ def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
                 }
             )
             entity_owner.append((aid, e))
-    entity_ids = _insert_new(conn, t.entities, entity_rows)
+    entity_ids = _with_ids(entity_rows, allocate(t.entities, len(entity_rows)))
     ent_id: dict[tuple[int, str], int] = {}
     key_rows = []
     for eid, (aid, e) in zip(entity_ids, entity_owner, strict=True):
         ent_id[(aid, e.id)] = eid
         for key in sorted({e.key, *(name_key(n) for n in (e.name, *e.aliases))} - {""}):
             key_rows.append({"entity_id": eid, "key": key})
-    if key_rows:
-        insert_rows(conn, t.entity_keys, key_rows)
 
     claim_rows, claim_owner = [], []
     for aid, a in items:
@@ -331,7 +336,7 @@ def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
                 }
             )
             claim_owner.append((aid, a, c))
-    claim_ids = _insert_new(conn, t.claims, claim_rows)
+    claim_ids = _with_ids(claim_rows, allocate(t.claims, len(claim_rows)))
     cl_id: dict[tuple[int, str], int] = {}
     mention_rows = []
     for cid, (aid, a, c) in zip(claim_ids, claim_owner, strict=True):
@@ -347,8 +352,6 @@ def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
                         "place": e.type in PLACE_TYPES or e.geo is not None,
                     }
                 )
-    if mention_rows:
-        insert_rows(conn, t.claim_entities, mention_rows)
 
     event_rows, relation_rows = [], []
     for aid, a in items:
@@ -383,10 +386,20 @@ def _add_parts(conn: Connection, items: list[tuple[int, Analysis]]) -> None:
                         "reason": r.reason,
                     }
                 )
-    if event_rows:
-        insert_rows(conn, t.events, event_rows)
-    if relation_rows:
-        insert_rows(conn, t.relations, relation_rows)
+    return {
+        "entities": entity_rows,
+        "entity_keys": key_rows,
+        "claims": claim_rows,
+        "claim_entities": mention_rows,
+        "events": event_rows,
+        "relations": relation_rows,
+    }
+
+
+def _with_ids(rows: list[dict], ids: list[int]) -> list[int]:
+    for id_, row in zip(ids, rows, strict=True):
+        row["id"] = id_
+    return ids
 
 
 def _source_key(a: Analysis, entity_id: str | None, text: str) -> str:
