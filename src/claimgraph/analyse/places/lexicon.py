@@ -32,6 +32,8 @@ class PlaceLexicon:
     hint_accepts: Mapping[str, frozenset[str]]  # a feature word's kind -> the candidate kinds it fits
     hint_otherwise: Mapping[str, str]  # ... and what a candidate of another kind gets (OTHERWISE)
     directions: frozenset[str]
+    abbreviations: Mapping[str, str]  # "st" -> "Saint": an abbreviated first word, spelt out
+    county_words: tuple[str, ...]  # "County", "Parish": what a bare county name ("in DeKalb") drops
     locatives: frozenset[str]
     joiners: frozenset[str]
     agent_nouns: frozenset[str]
@@ -81,6 +83,8 @@ def load_place_lexicon(features: Mapping[str, str]) -> PlaceLexicon:
         hint_accepts=accepts,
         hint_otherwise=otherwise,
         directions=frozenset(_words("directions.tsv")),
+        abbreviations={r["short"]: r["full"] for r in load_table("abbreviations.tsv", DATA)},
+        county_words=tuple(_words("county_words.tsv")),
         locatives=locatives,
         joiners=frozenset(_words("joiners.tsv")),
         agent_nouns=frozenset(_words("agent_nouns.tsv", "noun")),

@@ -28,15 +28,18 @@ import numpy as np
 from claimgraph.analyse.places.gazetteer import distance_km
 from claimgraph.analyse.places.target import BROAD, OUTLET_LABEL, Candidate, Target
 from claimgraph.errors import ResourceError
+from claimgraph.lexicons import load_table
 
 FORMAT = "place-ranker/1"
 FITTED_NAME = "place_ranker.json"
 RANKERS = ("learned", "hand", "cv")
 
 _KINDS = ("country", "continent", "area", "water", "region", "district", "city", "town")
-_FORMS = ("name", "alt", "alias", "demonym", "seat", "subd")
+_FORMS = ("name", "alt", "alias", "demonym", "seat", "subd", "county_bare")
 _LABELS = ("GPE", "LOC", "FAC", "NORP", "ORG", "PERSON", "")
-_HINTS = ("region", "district", "city", "town", "settlement", "airbase", "water")
+# the feature-word kinds around a mention ("Tartus province": region), as lexicons/place_features.tsv
+# names them, and "settlement" ("naval base in Tartus"); a new kind there asks for a re-fit
+_HINTS = tuple(sorted({r["kind"] for r in load_table("place_features.tsv")} | {"settlement"}))
 # distances are fed as log10(1 + km); "no such place" counts as this far (20,000 km)
 _FAR_LOG_KM = math.log10(20_001)
 
@@ -75,6 +78,8 @@ FEATURES: tuple[str, ...] = (
     "log_km_nearest",
     "log_km_home",
     "share_country_best",
+    "share_region_best",
+    "log_mentions",
     "hand_score_below_max",
     "hand_prob",
 )
@@ -174,11 +179,18 @@ def feature_rows(targets: list[Target], context: dict[str, Any]) -> list[np.ndar
     homes = [h.best() for h in context.get("homes", ())]
     outlet_cc = context.get("outlet_country")
     belief: dict[str, float] = {}
+    regions: dict[str, float] = {}
     for t, best in anchors:
         if best is not None and best.place.country and t.label != OUTLET_LABEL:
             belief[best.place.country] = belief.get(best.place.country, 0.0) + 1.0
+            if best.place.region_key and best.place.kind != "region":
+                regions[best.place.region_key] = regions.get(best.place.region_key, 0.0) + 1.0
     total = sum(belief.values())
     metonyms = context.get("metonyms", set())
+    # the other places a candidate's distance is measured to, and each target's candidate ids
+    # (the same name twice is no evidence): built once, not per candidate
+    placed = [(t, a) for t, a in anchors if a is not None and a.place.kind not in BROAD]
+    gids = {id(t): {c.place.gid for c in t.candidates} for t, _ in placed}
     out = []
     for t, own in anchors:
         pops = [math.log10(c.place.population + 1) for c in t.candidates]
@@ -187,10 +199,14 @@ def feature_rows(targets: list[Target], context: dict[str, Any]) -> list[np.ndar
         top_score = max(scores) if scores else 0.0
         hand_probs = t.probs if len(t.probs) == len(t.candidates) else [0.0] * len(t.candidates)
         own_cc = own.place.country if own is not None and t.label != OUTLET_LABEL else None
+        own_rk = own.place.region_key if own is not None and own_cc and own.place.kind != "region" else None
+        n_regions = sum(regions.values()) - (1.0 if own_rk else 0.0)
         rows = [
             [
-                *_row(t, c, pop - top_pop, anchors, homes, outlet_cc, id(t) in metonyms),
+                *_row(t, c, pop - top_pop, placed, gids, homes, outlet_cc, id(t) in metonyms),
                 _share(belief, total, c.place.country, own_cc),
+                _region_share(regions, n_regions, c, own_rk),
+                math.log1p(len(t.spans)),
                 score - top_score,
                 prob,
             ]
@@ -209,11 +225,21 @@ def _share(belief: dict[str, float], total: float, cc: str | None, own_cc: str |
     return n / rest if rest > 0 else 0.0
 
 
+def _region_share(regions: dict[str, float], rest: float, c: Candidate, own_rk: str | None) -> float:
+    """The share of the article's other towns and counties (at their current best) in the candidate's
+    first-level region (a region candidate: inside it); US local news keeps to one state."""
+    rk = c.place.region_key
+    if not rk or rest <= 0:
+        return 0.0
+    return (regions.get(rk, 0.0) - (1.0 if own_rk == rk else 0.0)) / rest
+
+
 def _row(
     t: Target,
     c: Candidate,
     pop_below: float,
-    anchors: list[tuple[Target, Candidate | None]],
+    placed: list[tuple[Target, Candidate]],
+    gids: dict[int, set[str]],
     homes: list[Candidate | None],
     outlet_cc: str | None,
     metonym: bool,
@@ -255,13 +281,9 @@ def _row(
         parts.get("focus_country", 0.0),
         parts.get("focus_region", 0.0),
         parts.get("near", 0.0),
-        _log_km(c, [a for o, a in anchors if o is not t and not _same_name(o, c)]),
+        _log_km(c, [a for o, a in placed if o is not t and c.place.gid not in gids[id(o)]]),
         _log_km(c, homes),
-    ]  # then share_country_best, hand_score_below_max and hand_prob (`feature_rows`)
-
-
-def _same_name(other: Target, c: Candidate) -> bool:
-    return any(a.place.gid == c.place.gid for a in other.candidates)
+    ]  # then share_country_best, share_region_best, log_mentions, hand_score_below_max, hand_prob
 
 
 def _log_km(c: Candidate, anchors: list[Candidate | None]) -> float:

@@ -42,6 +42,7 @@ def find_candidates(t: Target, gazetteer: Gazetteer, aliases: AliasTable, lexico
         forms = [name]
         if name.upper() == name and len(name) > 4:  # "CHARLESTON" in a dateline
             forms.append(name.title())
+        forms += [full for f in forms if (full := spelt_out(f, lexicon))]
         for form in forms:
             _keep_best(matches, aliases.lookup_all(form, gazetteer))
     if not any(m.exact for m in matches.values()):
@@ -57,6 +58,8 @@ def find_candidates(t: Target, gazetteer: Gazetteer, aliases: AliasTable, lexico
                 for m in aliases.lookup_all(rest, gazetteer):
                     if m.exact and m.place.kind in ("country", "region", "district"):
                         matches.setdefault(m.place.gid, m)
+    if t.label in PLACE_TYPES or t.label == "":
+        _keep_best(matches, bare_counties(t, gazetteer, aliases, lexicon))
     found = list(matches.values())
     if any(m.exact for m in found):
         found = [m for m in found if m.exact]
@@ -73,6 +76,28 @@ def find_candidates(t: Target, gazetteer: Gazetteer, aliases: AliasTable, lexico
             # "Neches River" is not the town of Neches: no candidate rather than a wrong one
             found = [m for m in found if m.place.kind in lexicon.accepts(strict)]
     t.candidates = [Candidate(m, prior(m, t)) for m in found]
+
+
+def spelt_out(name: str, lexicon: PlaceLexicon) -> str | None:
+    """The name with an abbreviated first word spelt out ("St. Paris" -> "Saint Paris"), or None."""
+    first, _, rest = name.partition(" ")
+    full = lexicon.abbreviations.get(first.rstrip(".").lower())
+    return f"{full} {rest}" if full and rest else None
+
+
+def bare_counties(t: Target, gazetteer: Gazetteer, aliases: AliasTable, lexicon: PlaceLexicon) -> list[Match]:
+    """Counties a name may be with its county word dropped ("in DeKalb": DeKalb County), as
+    matches of form 'county_bare'; none for a name that already ends in a county word."""
+    out = []
+    for name in t.names:
+        if name.rsplit(" ", 1)[-1].lower() in (w.lower() for w in lexicon.county_words):
+            continue
+        base = name.title() if name.isupper() else name
+        for word in lexicon.county_words:
+            for m in aliases.lookup_all(f"{base} {word}", gazetteer):
+                if m.exact and m.place.kind == "district":
+                    out.append(Match(m.place, "county_bare", True))
+    return out
 
 
 def _keep_best(matches: dict[str, Match], new: list[Match]) -> None:
@@ -140,7 +165,9 @@ def decide(
             country_mass[outlet_country] += W.outlet
         for t in targets:
             _add_belief(t, country_mass, region_mass)
-        anchors = [(t, t.best()) for t in targets]
+        # the other places nearness is measured to, with each one's candidate ids, built once a round
+        anchors = [(t, a, {c.place.gid for c in t.candidates}) for t in targets if (a := t.best()) is not None]
+        anchors = [x for x in anchors if x[1].place.kind not in BROAD]
         mass = sum(_weight(t) for t in targets) + (W.outlet if outlet_country else 0)
         for t in targets:
             total = max(1.0, mass - _weight(t))
@@ -240,15 +267,14 @@ def _contains(outer: Place, inner: Place) -> bool:
     return False
 
 
-def _nearness(t: Target, c: Candidate, anchors: list[tuple[Target, Candidate | None]]) -> float:
-    """Close to the article's other towns (Paris near Dallas is Paris, Texas)."""
+def _nearness(t: Target, c: Candidate, anchors: list[tuple[Target, Candidate, set[str]]]) -> float:
+    """Close to the article's other towns (Paris near Dallas is Paris, Texas). `anchors`: the
+    other targets' best candidates that are not broad, with each target's candidate ids."""
     if c.place.kind in BROAD:
         return 0.0
     best = math.inf
-    for other, anchor in anchors:
-        if other is t or anchor is None or anchor.place.kind in BROAD:
-            continue
-        if any(a.place.gid == c.place.gid for a in other.candidates):
+    for other, anchor, gids in anchors:
+        if other is t or c.place.gid in gids:
             continue  # the same name twice is no evidence
         best = min(best, distance_km(c.place.lat, c.place.lon, anchor.place.lat, anchor.place.lon))
     if best == math.inf:

@@ -62,7 +62,7 @@ class Weights:
     # seat town only with a feature word (-0.7); by airport data only, a little less (-0.2)
     form_bonus: Mapping[str, float] = field(
         default_factory=lambda: _frozen(
-            {"name": 0.0, "alt": -0.4, "alias": 0.25, "demonym": 0.0, "seat": -0.7, "subd": -0.2}
+            {"name": 0.0, "alt": -0.4, "alias": 0.25, "demonym": 0.0, "seat": -0.7, "subd": -0.2, "county_bare": -0.6}
         )
     )
     demonym_penalty: float = 0.2  # subtracted: a demonym ("Syrian") for a name the NER did not call NORP
