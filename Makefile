@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install-spark install-semantic install demo test eval bench lint schema clean fuzz kill serve vendor screenshot train-places train-attribution
+.PHONY: install-spark install-semantic install demo test eval eval-outlets bench lint schema clean fuzz kill serve vendor screenshot train-places train-attribution
 
 install: $(STAMP)
 
@@ -40,6 +40,10 @@ kill: install
 
 eval: install
 	$(BIN)/python eval/evaluate.py --shared $(SHARED)
+
+# stories and entity merges across outlets on dev-stance (the first run parses 453 bodies)
+eval-outlets: install
+	nice $(BIN)/python bench/outlets_eval.py --gold $(SHARED)/gold/dev-stance --cache /tmp/outlets-eval
 
 # re-fit src/claimgraph/fitted/place_ranker.json on dev-geo (about a minute once the parses are cached)
 train-places: install

@@ -88,6 +88,8 @@ entities = Table(
     Column("lon", Float),
     # The cross-article entity this one is (filled by the linker).
     Column("xentity_id", Integer, index=True),
+    # Why it joined that xentity: the earlier entity it matched and the evidence (link/evidence.py).
+    Column("xentity_reason", Text),
 )
 
 # Every key an entity answers to (its name and aliases under the alias rules).

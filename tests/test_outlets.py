@@ -1,0 +1,158 @@
+"""Across outlets: entities of different articles are one only on evidence, and every merge says why."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from claimgraph.ledger import relink
+from claimgraph.model import Geo
+from claimgraph.store import open_store
+from claimgraph.store import schema as t
+from claimgraph.store.testing import make_analysis, postgres_available, postgres_schema
+from claimgraph.store.write import Record, add_records
+
+PG_SKIP = postgres_available()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        with open_store(str(tmp_path / "l.sqlite")) as s:
+            yield s
+        return
+    if PG_SKIP:
+        pytest.skip(PG_SKIP)
+    with postgres_schema() as url, open_store(url) as s:
+        yield s
+
+
+def article(n: int, names: list[tuple], aliases: dict[str, list[str]] | None = None):
+    """An article of our own naming each entity once."""
+    text = " ".join(f"{spec[0]} was named in report {n}." for spec in names)
+    a = make_analysis(text, entities=names, url=f"https://outlet{n}.example/story")
+    for e in a.entities:
+        e.aliases = (aliases or {}).get(e.name, [])
+    return a
+
+
+def unified(store, *analyses) -> tuple[dict[str, int], dict[str, str | None]]:
+    with store.engine.begin() as conn:
+        add_records(conn, [Record(a, f"t{i}") for i, a in enumerate(analyses)])
+    relink(db=store)
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(t.entities.c.name, t.entities.c.xentity_id, t.entities.c.xentity_reason)).all()
+    return {name: x for name, x, _ in rows}, {name: why for name, _, why in rows}
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        [("WeWork", "ORG"), ("Iraqi", "NORP"), ("York", "GPE")],
+        [("WeWork", "GPE"), ("Iraqi", "GPE"), ("York", "GPE")],  # one type: the short skeleton alone is no evidence
+        [("US", "GPE"), ("Asian", "NORP"), ("ASEAN", "ORG"), ("Asia", "LOC")],
+        [("Asian", "ORG"), ("ASEAN", "ORG")],
+        [("NASA", "ORG"), ("Nazi", "NORP")],
+        [("NASA", "ORG"), ("Nazi", "ORG")],
+        [("Serena", "PERSON"), ("Syria", "GPE"), ("Siri", "PRODUCT")],
+        [("Syria", "GPE"), ("Siri", "GPE")],
+        [("Ohio", "GPE"), ("Yahoo", "ORG")],
+        [("Ohio", "ORG"), ("Yahoo", "ORG")],
+    ],
+)
+def test_names_that_only_share_a_short_skeleton_stay_apart(store, names):
+    # each name in its own article, all of them sharing a context name, so that only the rule keeps them apart
+    x, _ = unified(store, *(article(i, [spec, ("Damascus", "GPE")]) for i, spec in enumerate(names)))
+    assert len({x[spec[0]] for spec in names}) == len(names)
+    assert len({x["Damascus"]}) == 1
+
+
+def test_a_place_and_a_person_sharing_a_surname_key_stay_apart(store):
+    x, _ = unified(
+        store, article(1, [("Paris", "GPE")]), article(2, [("Juan Perez", "PERSON")], {"Juan Perez": ["Perez"]})
+    )
+    assert x["Paris"] != x["Juan Perez"]
+
+
+def test_a_qualified_name_is_not_the_name_inside_it(store):
+    x, _ = unified(
+        store,
+        article(1, [("York", "GPE"), ("Korea", "GPE")]),
+        article(2, [("New York", "GPE"), ("South Korea", "GPE")]),
+    )
+    assert x["York"] != x["New York"] and x["Korea"] != x["South Korea"]
+
+
+def test_two_people_sharing_a_family_name_stay_apart(store):
+    x, _ = unified(
+        store,
+        article(1, [("Bashar al-Assad", "PERSON")], {"Bashar al-Assad": ["Assad"]}),
+        article(2, [("Hafez Assad", "PERSON")], {"Hafez Assad": ["Assad"]}),
+    )
+    assert x["Bashar al-Assad"] != x["Hafez Assad"]
+
+
+def test_spelling_variants_merge_with_their_reason(store):
+    x, why = unified(
+        store,
+        article(1, [("Bashar al-Assad", "PERSON"), ("Tartus", "GPE")]),
+        article(2, [("Bashar Assad", "PERSON"), ("Ţarţūs", "GPE")]),
+    )
+    assert x["Bashar al-Assad"] == x["Bashar Assad"] and x["Tartus"] == x["Ţarţūs"]
+    assert "same name after ASCII folding" in why["Bashar Assad"] and why["Bashar al-Assad"] is None
+    assert why["Bashar Assad"].startswith("'Bashar al-Assad' (article ")
+    assert "same name after ASCII folding" in why["Ţarţūs"]
+
+
+def test_a_skeleton_only_match_needs_the_articles_to_agree(store):
+    apart, _ = unified(store, article(1, [("Khmeimim", "FAC")]), article(2, [("Hmeimim", "FAC")]))
+    assert apart["Khmeimim"] != apart["Hmeimim"]
+
+
+def test_a_skeleton_only_match_with_a_shared_context_merges(store):
+    x, why = unified(
+        store,
+        article(1, [("Khmeimim", "FAC"), ("Latakia", "GPE")]),
+        article(2, [("Hmeimim", "FAC"), ("Latakia", "GPE")]),
+    )
+    assert x["Khmeimim"] == x["Hmeimim"]
+    assert "both articles name 'latakia'" in why["Hmeimim"]
+
+
+def test_a_skeleton_only_match_of_places_goes_by_distance(store):
+    near = Geo(lat=35.40, lon=35.95, kind="airbase")
+    far = Geo(lat=35.40, lon=38.95, kind="airbase")
+    x, why = unified(store, article(1, [("Khmeimim", "FAC", near)]), article(2, [("Hmeimim", "FAC", near)]))
+    assert x["Khmeimim"] == x["Hmeimim"] and "km apart" in why["Hmeimim"]
+    y, _ = unified(store, article(3, [("Humaymim", "FAC", far), ("Latakia", "GPE")]), article(4, [("Latakia", "GPE")]))
+    assert y["Humaymim"] not in (x["Khmeimim"], None)
+
+
+def test_different_gazetteer_ids_never_merge_and_the_same_one_does(store):
+    one = Geo(lat=34.9, lon=35.9, kind="city", gazetteer_id="geonames:1")
+    two = Geo(lat=34.9, lon=35.9, kind="city", gazetteer_id="geonames:2")
+    x, why = unified(
+        store,
+        article(1, [("Tartus", "GPE", one)]),
+        article(2, [("Tartus", "GPE", two)]),
+        article(3, [("Tortosa", "GPE", one)]),
+    )
+    assert len(set(x.values())) == 2
+    assert "same gazetteer id geonames:1" in why["Tortosa"]
+
+
+def test_incremental_unification_gives_what_a_full_run_gives(store):
+    arts = [
+        article(1, [("Khmeimim", "FAC"), ("Latakia", "GPE")]),
+        article(2, [("York", "GPE"), ("Latakia", "GPE")]),
+        article(3, [("Hmeimim", "FAC"), ("Latakia", "GPE")]),
+        article(4, [("Iraqi", "NORP"), ("Bashar Assad", "PERSON")]),
+        article(5, [("Bashar al-Assad", "PERSON"), ("Humaymim", "FAC"), ("Latakia", "GPE")]),
+    ]
+    for a in arts:  # one link per article
+        step, step_why = unified(store, a)
+    relink(db=store, full=True)
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(t.entities.c.name, t.entities.c.xentity_id, t.entities.c.xentity_reason)).all()
+    assert {n: x for n, x, _ in rows} == step and {n: w for n, _, w in rows} == step_why
+    assert step["Khmeimim"] == step["Hmeimim"] == step["Humaymim"] != step["York"]
