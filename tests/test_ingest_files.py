@@ -178,7 +178,7 @@ def test_a_run_killed_midway_loses_and_duplicates_nothing_on_rerun(tmp_path, ana
     db = tmp_path / "kill.sqlite"
     open_store(str(db)).close()  # migrate first, so the child only writes
     code = f"from claimgraph import ledger; ledger.ingest([{str(src)!r}], db={str(db)!r}, batch=2)"
-    env = {**os.environ, "PYTHONPATH": str(Path(ledger.__file__).parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(ledger.__file__).parents[2])}
     child = subprocess.Popen([sys.executable, "-c", code], env=env)
     stored = 0
     deadline = time.monotonic() + 60
