@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install-spark install-semantic install demo test eval eval-outlets bench lint schema clean fuzz kill serve vendor screenshot train-places train-attribution
+.PHONY: install-spark install-semantic install demo test eval eval-outlets bench lint schema clean fuzz kill serve vendor screenshot train-places train-attribution train-stance
 
 install: $(STAMP)
 
@@ -52,6 +52,10 @@ train-places: install
 # re-fit src/claimgraph/fitted/attribution.json on train-attribution (about 5 minutes, most of it parsing)
 train-attribution: install
 	nice $(BIN)/python training/attribution/train.py --shared $(SHARED) --seed 0
+
+# re-fit src/claimgraph/fitted/stance.json on dev-stance (about 2 minutes once its bodies are in the ledger below)
+train-stance: install
+	nice $(BIN)/python training/stance/train.py --db /tmp/claimgraph-dev-stance.sqlite --seed 0
 
 bench: install
 	$(BIN)/python bench/speed.py --shared $(SHARED)

@@ -170,6 +170,23 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def stance_rows(shared: Path) -> tuple[str, dict[str, Any]]:
+    """dev-stance (claim check): per-class F1 and macro F1, cross-validated by story and on the whole set,
+    from training/stance/train.py (it fits the combiner on this set, so the CV row is the honest one)."""
+    db = Path(tempfile.gettempdir()) / "claimgraph-dev-stance.sqlite"  # the bodies' ledger, made once
+    cmd = [sys.executable, str(ROOT / "training" / "stance" / "train.py"), "--db", str(db), "--out", "-"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0 or not proc.stdout.strip():
+        return "dev-stance: failed: " + ((proc.stderr or proc.stdout).strip().splitlines() or ["no output"])[-1], {}
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    keys = ("macro_f1", "unrelated", "discusses", "supports", "refutes")
+    lines = ["dev-stance F1        " + "  ".join(f"{k:>9}" for k in keys)]
+    for name in ("cv", "whole"):
+        label = name + (" by story" if name == "cv" else " set")
+        lines.append(f"  {label:<18} " + "  ".join(f"{report[name][k]:>9.3f}" for k in keys))
+    return "\n".join(lines), report
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared folder (default: ../shared)")
@@ -200,6 +217,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"scoring {evaluation.name} ...", file=sys.stderr, flush=True)
         results[evaluation.name] = run_evaluation(shared, evaluation, args.jobs)
     print(table(results))
+    if not args.only:  # the claim check's stance figures: a retrieval and a fit, not an analyser column
+        print("scoring dev-stance ...", file=sys.stderr, flush=True)
+        text, stance = stance_rows(shared)
+        print(text)
+        results["dev-stance"] = {"stance": stance, "seconds": 0}
     errors = {name: r["error"] for name, r in results.items() if "error" in r}
     for name, error in errors.items():
         print(f"evaluate: {name} failed: {error}", file=sys.stderr)

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from claimgraph.cli import analyze, ledger
+from claimgraph.cli import analyze, check, ledger
 from claimgraph.cli.output import EXIT_OK, fail
 from claimgraph.cli.parser import build_parser, parse_args
 from claimgraph.errors import ClaimgraphError
@@ -34,10 +34,18 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": ledger.export,
     "link": ledger.link,
     "stats": ledger.stats,
+    "check": check.check,
     "gazetteer": analyze.gazetteer,
     "serve": lambda args: _serve(args),
     "backfill": lambda args: _backfill(args),
 }
+
+
+def _backfill(args: argparse.Namespace) -> int:
+    # found by name, when asked for, like serve: the CLI never imports Spark's side on its own
+    import importlib
+
+    return importlib.import_module("claimgraph.backfill.commands").backfill(args)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -46,13 +54,6 @@ def _serve(args: argparse.Namespace) -> int:
     import importlib
 
     return importlib.import_module("claimgraph.web.serve").serve(db=args.db, host=args.host, port=args.port)
-
-
-def _backfill(args: argparse.Namespace) -> int:
-    # found by name, when asked for, like serve: the CLI never imports Spark's side on its own
-    import importlib
-
-    return importlib.import_module("claimgraph.backfill.commands").backfill(args)
 
 
 def main(argv: list[str] | None = None) -> int:

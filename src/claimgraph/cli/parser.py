@@ -25,7 +25,7 @@ class Parser(argparse.ArgumentParser):
 
 
 # commands whose positional words are free text: a word there may start with '-' (search -hoax drones)
-FREE_TEXT = ("search", "story")
+FREE_TEXT = ("search", "story", "check")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -145,6 +145,15 @@ def _ledger(sub: argparse._SubParsersAction) -> None:
     p = cmd("story", "everything on an entity or a query, as a timeline")
     p.add_argument("subject", nargs="+", help="an entity name or a search query")
     _rows_options(p, 500)
+
+    p = cmd("check", "which stored articles support a claim, refute it or only discuss it")
+    p.add_argument("claim", nargs="*", help="the claim (several arguments are joined with spaces)")
+    p.add_argument("--claims", metavar="FILE", help="a text file of claims, one a line ('-': standard input)")
+    p.add_argument("--query", default="", help="narrow the articles with a search query (from:2024-12 source:Reuters)")
+    p.add_argument("--limit", type=int, default=50, metavar="N", help="at most N articles read per claim (default 50)")
+    p.add_argument(
+        "--format", choices=("pretty", "json", "jsonl"), default=None, help="default: pretty on a terminal, else jsonl"
+    )
 
     p = cmd("export", "export claims, places and events, or claim clusters")
     p.add_argument("format", choices=("jsonl", "csv", "parquet", "geojson", "claimreview"))

@@ -1,0 +1,55 @@
+"""The committed stance combiner is what training/stance/train.py writes, and a retrain on a small slice runs."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from claimgraph.fitted import HERE
+from claimgraph.ledger.stance import CLASSES, FEATURES, FORMAT, Combiner, Doc, Unit, assess
+from claimgraph.text.semantic import load_encoder
+from conftest import needs_shared
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("stance_train", ROOT / "training" / "stance" / "train.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_committed_file_has_the_scripts_format():
+    data = json.loads((HERE / "stance.json").read_text(encoding="utf-8"))
+    assert data["format"] == FORMAT
+    assert tuple(data["classes"]) == CLASSES and tuple(data["features"]) == FEATURES
+    assert np.asarray(data["coef"]).shape == (len(CLASSES), len(FEATURES))
+    model = Combiner(data)
+    p = model.proba(np.zeros(len(FEATURES)))
+    assert p.shape == (1, len(CLASSES)) and abs(p.sum() - 1) < 1e-9
+
+
+def test_refuting_cues_raise_refutes():
+    model = Combiner(json.loads((HERE / "stance.json").read_text(encoding="utf-8")))
+    enc = load_encoder(model.encoder)
+    claim = "the mayor resigned after the vote"
+    plain = Doc([Unit(0, 33, "The mayor resigned after the vote.")], [])
+    hoax = Doc([Unit(0, 70, "The claim that the mayor resigned after the vote is a hoax, and false.")], [])
+    r = CLASSES.index("refutes")
+    assert model.proba(assess(claim, hoax, enc).features)[0, r] > model.proba(assess(claim, plain, enc).features)[0, r]
+
+
+def test_a_retrain_on_a_small_slice_runs(tmp_path):
+    gold = needs_shared("gold", "dev-stance")
+    train = _script()
+    out = tmp_path / "stance.json"
+    report = train.run(str(tmp_path / "l.sqlite"), 3, 0, out, gold=Path(gold))
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert set(data) == set(json.loads((HERE / "stance.json").read_text(encoding="utf-8")))
+    assert report["pairs"] > 0 and 0 <= report["cv"]["macro_f1"] <= 1
+    pytest.importorskip("sklearn")
