@@ -263,3 +263,31 @@ def test_a_country_the_ner_calls_a_product_is_still_placed(analyzer):
     a = analyse(analyzer, "The ship docked in Cyprus, where its cargo was seized. Cyprus protested to Syria.")
     cyprus = place(a, "Cyprus")
     assert cyprus.geo is not None and cyprus.geo.country == "CY"
+
+
+def test_place_names_joined_by_a_hyphen_inside_a_name_are_each_placed(analyzer):
+    a = analyse(analyzer, "Voters approved the Omaha-Lincoln Transit Agency plan.")
+    omaha, lincoln = place(a, "Omaha"), place(a, "Lincoln")
+    assert km((omaha.geo.lat, omaha.geo.lon), (41.26, -95.94)) < 50
+    assert km((lincoln.geo.lat, lincoln.geo.lon), (40.81, -96.68)) < 50  # Nebraska's, beside Omaha
+    host = next(e for e in a.entities if e.name.startswith("Omaha-Lincoln"))
+    assert host.geo is None and host.type == "ORG"
+
+
+def test_a_person_name_holds_a_place_only_with_a_feature_word(analyzer):
+    from claimgraph.analyse.places.detect import _may_host
+    from claimgraph.model import Mention
+
+    lexicon = analyzer.resources.place_lexicon
+
+    def entity(name: str, type_: str) -> Entity:
+        return Entity(
+            id="e1", type=type_, name=name, key=name.lower(), mentions=[Mention(start=0, end=len(name), text=name)]
+        )
+
+    assert _may_host(entity("Boone County Clerk Mary Ellis", "PERSON"), lexicon)
+    assert not _may_host(entity("Jordan Whitaker", "PERSON"), lexicon)  # a person, not the country
+    assert _may_host(entity("Tulsa-Wichita", "ORG"), lexicon)  # a hyphen makes parts, as a space does
+    assert not _may_host(entity("Tulsans", "NORP"), lexicon)
+    a = analyse(analyzer, "Jordan Whitaker scored twice for the visitors.")
+    assert all(e.geo is None for e in a.entities)

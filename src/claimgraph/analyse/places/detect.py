@@ -36,6 +36,8 @@ _NOT_SETTLEMENT_HINTS = frozenset({"region", "city", "town"})
 
 _NAME_TOKEN = re.compile(r"[A-Z][\w'’.\-]*$")
 _WORD = re.compile(r"[\w'’.\-]+")
+# the words of a name for the nested search: a hyphen parts them ("Omaha-Lincoln Transit Agency")
+_PART = re.compile(r"[\w'’.]+")
 _LIST_GAP = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*")
 _WORDS_AFTER = re.compile(r"\s+([a-z]+(?:\s[a-z]+)?)")
 _WORDS_BEFORE = re.compile(r"\b([a-z]+(?:\s[a-z]+)?)\s+(?:in|of|at|near|outside)\s+(?:the\s+)?$")
@@ -119,21 +121,23 @@ def nested_names(
     """Place names at the head of another name or after its 'of': 'Athens Police Department',
     'University of Cincinnati'. A name that is already a target gets the mention (`extra`)."""
     known = {id(t.entity) for t in targets if t.candidates}
-    hosts = [e for e in document.entities if e.type not in ("PERSON", "NORP") and " " in e.name and id(e) not in known]
+    hosts = [e for e in document.entities if _may_host(e, lexicon) and id(e) not in known]
     text = document.text
     by_name = {n.lower(): t for t in targets for n in t.names}
     new: dict[str, Target] = {}
     taken = {(m.start, m.end) for e in document.entities for m in e.mentions}
     for host in hosts:
         for mention in host.mentions:
-            words = list(_WORD.finditer(text, mention.start, mention.end))
+            words = list(_PART.finditer(text, mention.start, mention.end))
             for i, w in enumerate(words):
                 if not w.group()[:1].isupper():
                     continue
-                # the head of the name, after "of" and the like, or after a direction
-                # word: "East Texas Community College", "Association of Western Pennsylvania"
+                # the head of the name, after "of" and the like, after a direction word or
+                # after a hyphen: "East Texas Community College", "Association of Western
+                # Pennsylvania", "Omaha-Lincoln Transit Agency", "Rep. Doe (R-San Antonio)"
                 if (
                     i > 0
+                    and text[words[i - 1].end() : w.start()] != "-"
                     and words[i - 1].group() not in lexicon.joiners
                     and words[i - 1].group().lower() not in lexicon.directions
                 ):
@@ -165,6 +169,14 @@ def nested_names(
                     t = new[name.lower()] = Target(entity=None, label="", names=[name], spans=[], nested=True)
                 t.spans.append((start, end))
     return list(new.values())
+
+
+def _may_host(e: Entity, lexicon: PlaceLexicon) -> bool:
+    """A name of several words that may hold a place name; a person's name only when it holds a
+    place's feature word too, the NER's run of office and holder ("Lee County Clerk Ann Smith")."""
+    if e.type == "NORP" or not (" " in e.name or "-" in e.name):
+        return False
+    return e.type != "PERSON" or any(w.lower() in lexicon.features for w in _PART.findall(e.name))
 
 
 # ------------------------------------------------------------------ context
