@@ -160,7 +160,7 @@ def test_reopening_a_ledger_keeps_it_and_migrating_again_is_a_no_op(tmp_path):
         assert s.count("articles") == 1
         with s.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-            assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0004"
+            assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0005"
 
 
 def test_a_ledger_made_by_the_first_migration_is_upgraded_in_place(tmp_path):

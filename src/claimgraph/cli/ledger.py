@@ -137,6 +137,11 @@ def story(args: argparse.Namespace) -> int:
     from claimgraph import ledger
 
     subject = " ".join(args.subject)
+    if args.articles:
+        from claimgraph.cli.stories import articles
+
+        articles(ledger.story(subject, db=args.db, limit=_limit(args), articles=True), args.format, subject)
+        return EXIT_OK
     found = ledger.story(subject, db=args.db, limit=_limit(args))
     rows(found, args.format, timeline=True, empty=f"no story for {subject!r}")
     return EXIT_OK

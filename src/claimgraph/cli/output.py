@@ -82,6 +82,19 @@ def table(counts: dict, fmt: str | None) -> int:
     return EXIT_OK
 
 
+SHOWN_CONTRADICTIONS = 3  # per claim on a terminal; JSON carries every one read
+
+
+def article_label(r: dict) -> str:
+    """An article as its user knows it: publisher, title, URL and input id,
+    whichever it has; the ledger's row number only when it has none of them."""
+    parts = [r.get("publisher"), r.get("title") and f"“{r['title']}”", r.get("url")]
+    if r.get("input_id"):
+        parts.append(f"id {r['input_id']}")
+    named = " · ".join(p for p in parts if p)
+    return named or f"article {r['article_id']}"
+
+
 def rows(found: list[dict], fmt: str | None, timeline: bool = False, empty: str = "no claims match") -> None:
     """Claims as JSON, JSON Lines, or two lines each on a terminal (with the
     other articles of each cluster under it for a timeline). Nothing found is
@@ -105,7 +118,10 @@ def rows(found: list[dict], fmt: str | None, timeline: bool = False, empty: str 
         return escape(printable(str(value)))
 
     def where(r: dict) -> str:
-        return text(r.get("publisher") or r.get("url") or f"article {r['article_id']}")
+        return text(article_label(r))
+
+    def same(other: dict, r: dict) -> bool:
+        return other["article_id"] == r["article_id"]
 
     console = Console()
     if not found:
@@ -122,6 +138,13 @@ def rows(found: list[dict], fmt: str | None, timeline: bool = False, empty: str 
             highlight=False,
         )
         console.print(f"           [dim]{where(r)}[/]", highlight=False)
+        for other in r.get("contradicted_by", [])[:SHOWN_CONTRADICTIONS]:
+            console.print(
+                f"           [red]contradicted by[/] [bold]{text(other['source'] or 'unattributed')}[/]: "
+                f"{text(other['content'])} [dim]({'same article' if same(other, r) else where(other)})[/]",
+                highlight=False,
+            )
+            console.print(f"             [dim]why: {text(other['reason'])}[/]", highlight=False)
         if timeline:
             for other in r.get("also", []):
                 console.print(

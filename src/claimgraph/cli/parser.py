@@ -144,6 +144,9 @@ def _ledger(sub: argparse._SubParsersAction) -> None:
 
     p = cmd("story", "everything on an entity or a query, as a timeline")
     p.add_argument("subject", nargs="+", help="an entity name or a search query")
+    p.add_argument(
+        "--articles", action="store_true", help="list the articles of its stories, by outlet and time, not its claims"
+    )
     _rows_options(p, 500)
 
     p = cmd("check", "which stored articles support a claim, refute it or only discuss it")

@@ -193,7 +193,7 @@ def search(query: str, *, db: Db = None, limit: int | None = 20) -> list[dict]:
     from claimgraph.store.search import search as run
 
     with _opened(db) as store:
-        return run(store, query, limit)
+        return _explained(store, run(store, query, limit))
 
 
 def claims(
@@ -219,13 +219,18 @@ def claims(
     if contradicted:
         q.filters.setdefault("is", []).append("contradicted")
     with _opened(db) as store:
-        return run(store, q, limit)
+        return _explained(store, run(store, q, limit))
 
 
-def story(subject: str, *, db: Db = None, limit: int | None = 500) -> list[dict]:
+def story(subject: str, *, db: Db = None, limit: int | None = 500, articles: bool = False) -> list[dict]:
     """Everything on an entity or a query as a timeline: one entry per claim
     cluster, at its first appearance, oldest first; the first `limit` of them,
-    each with every other matching claim of its cluster (`also`)."""
+    each with every other matching claim of its cluster (`also`).
+
+    With `articles`, the articles of the stories (`story_id`) those entries
+    belong to instead, by story, then time, then outlet: `story_id`,
+    `article_id`, `input_id`, `published`, `publisher`, `title`, `url`,
+    `group_id` (its syndication group)."""
     from claimgraph.store.search import FILTERS
     from claimgraph.store.search import search as run
 
@@ -236,8 +241,11 @@ def story(subject: str, *, db: Db = None, limit: int | None = 500) -> list[dict]
         if plain and not firsts:
             query = subject
             firsts = _first_appearances(store, query, limit)
+        if articles:
+            return _articles_of_stories(store, firsts)
         clusters = [r["cluster_id"] for r in firsts if r["cluster_id"] is not None]
         members = run(store, query, None, order="time", clusters=clusters) if clusters else []
+        _explained(store, firsts)
     seen: dict[object, dict] = {_story_key(r): {**r, "also": []} for r in firsts}
     for row in members:
         entry = seen.get(_story_key(row))
@@ -249,9 +257,25 @@ def story(subject: str, *, db: Db = None, limit: int | None = 500) -> list[dict]
                     "url": row["url"],
                     "published": row["published"],
                     "article_id": row["article_id"],
+                    "input_id": row["input_id"],
+                    "title": row["title"],
                 }
             )
     return list(seen.values())
+
+
+def _explained(store: Store, rows: list[dict]) -> list[dict]:
+    """`rows` with `contradicted_by`: what contradicts each, its article and the reason (read for these rows only)."""
+    from claimgraph.store.contradictions import attach
+
+    with store.engine.connect() as conn:
+        return attach(conn, rows)
+
+
+def _articles_of_stories(store: Store, entries: list[dict]) -> list[dict]:
+    from claimgraph.store.stories import story_articles
+
+    return story_articles(store, [e["story_id"] for e in entries if e.get("story_id") is not None])
 
 
 def _story_key(row: dict) -> object:

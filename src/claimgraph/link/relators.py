@@ -130,8 +130,9 @@ def _denials(opposed: list[tuple[Claim, Claim, float]]) -> list[dict]:
                 "a": denier.id,
                 "b": asserter.id,
                 "by": "denial",
-                "reason": f"a source in article {denier.article} denies what article {asserter.article} "
-                f"reports ({sim:.0%} of content words shared): {asserter.content[:80]!r}",
+                # no row numbers: the reader sees both claims' articles by name beside the reason
+                "reason": f"a source denies what another article reports ({sim:.0%} of content words shared): "
+                f"{asserter.content[:80]!r}",
             }
         )
     return rows
@@ -154,7 +155,7 @@ def _carried(internal: list[tuple[int, int]], by_id: dict[int, Claim], members: 
                             "a": one,
                             "b": other.id,
                             "by": "carried",
-                            "reason": f"article {home} holds both this claim and one that contradicts it",
+                            "reason": "the other claim's article holds this claim too, and contradicts it there",
                         }
                     )
     return rows

@@ -16,6 +16,7 @@ from claimgraph.formats.csv_cells import safe_row
 from claimgraph.model import escape_line_breaks
 from claimgraph.store import Store
 from claimgraph.store import schema as t
+from claimgraph.store.contradictions import attach
 from claimgraph.store.search import Query, parse, select_claims
 
 FORMATS = ("jsonl", "csv", "parquet", "geojson", "claimreview")
@@ -23,7 +24,11 @@ BINARY = ("parquet",)
 
 
 def plain_value(value):
-    """A value JSON can hold: dates as ISO text."""
+    """A value JSON can hold: dates as ISO text, inside lists and dicts too."""
+    if isinstance(value, dict):
+        return {k: plain_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain_value(v) for v in value]
     return value.isoformat() if isinstance(value, date) else value
 
 
@@ -32,12 +37,26 @@ def json_line(row: dict) -> str:
     return escape_line_breaks(json.dumps({k: plain_value(v) for k, v in row.items()}, ensure_ascii=False)) + "\n"
 
 
+EXPLAIN_BATCH = 2000  # rows whose contradictions are read together while the export streams
+
+
 def claim_rows(store: Store, query: str | Query = "") -> Iterator[dict]:
-    """Every matching claim with its article and cluster, oldest first, streamed."""
+    """Every matching claim with its article and cluster, oldest first,
+    streamed; each with `contradicted_by` (store.contradictions), read a batch at a time."""
     q = parse(query) if isinstance(query, str) else query
-    with store.engine.connect() as conn:
+    with store.engine.connect() as conn, store.engine.connect() as side:
+        batch: list[dict] = []
         for row in conn.execution_options(yield_per=2000).execute(select_claims(store, q, order="time")).mappings():
-            yield {k: plain_value(v) for k, v in row.items()}
+            batch.append(dict(row))
+            if len(batch) == EXPLAIN_BATCH:
+                yield from _explained(side, batch)
+                batch = []
+        yield from _explained(side, batch)
+
+
+def _explained(conn, batch: list[dict]) -> Iterator[dict]:
+    for row in attach(conn, batch):
+        yield {k: plain_value(v) for k, v in row.items()}
 
 
 def export(store: Store, fmt: str, out: IO, query: str = "") -> int:
@@ -57,6 +76,9 @@ def export(store: Store, fmt: str, out: IO, query: str = "") -> int:
             if writer is None:
                 writer = csv.DictWriter(out, fieldnames=list(row))
                 writer.writeheader()
+            row["contradicted_by"] = (
+                json.dumps(row["contradicted_by"], ensure_ascii=False) if row["contradicted_by"] else ""
+            )
             writer.writerow(safe_row(row))  # article text must not run as a spreadsheet formula
         return n
     if fmt == "parquet":
@@ -121,7 +143,14 @@ def geojson(store: Store) -> dict:
             )
         events = (
             conn.execute(
-                sa.select(t.events, t.articles.c.url, t.articles.c.published)
+                sa.select(
+                    t.events,
+                    t.articles.c.url,
+                    t.articles.c.published,
+                    t.articles.c.ext_id,
+                    t.articles.c.title,
+                    t.articles.c.publisher,
+                )
                 .join(t.articles, t.articles.c.id == t.events.c.article_id)
                 .where(t.events.c.lat.is_not(None))
                 .order_by(t.events.c.id)
@@ -144,6 +173,9 @@ def geojson(store: Store) -> dict:
                         "negated": ev["negated"],
                         "claim_id": ev["claim_id"],
                         "article_url": ev["url"],
+                        "article_input_id": ev["ext_id"],
+                        "article_title": ev["title"],
+                        "article_publisher": ev["publisher"],
                         "published": plain_value(ev["published"]),
                     },
                 )
@@ -178,6 +210,8 @@ def claimreview(store: Store, query: str = "") -> dict:
                     t.articles.c.title,
                     t.articles.c.publisher,
                     t.claims.c.id,
+                    t.articles.c.ext_id,
+                    t.claims.c.article_id,
                 )
                 .join(t.articles, t.articles.c.id == t.claims.c.article_id)
                 .where(t.claims.c.cluster_id == cl["id"])
@@ -207,7 +241,17 @@ def claimreview(store: Store, query: str = "") -> dict:
 
 
 def _work(m) -> dict:
-    work = {"@type": "CreativeWork", "url": m.url, "headline": m.title, "datePublished": plain_value(m.published)}
+    """An appearance named by whatever identifies its article: URL, the input
+    id, headline, publisher; the ledger's row only when it has none of them."""
+    work = {
+        "@type": "CreativeWork",
+        "url": m.url,
+        "identifier": m.ext_id,
+        "headline": m.title,
+        "datePublished": plain_value(m.published),
+    }
     if m.publisher:
         work["publisher"] = {"@type": "Organization", "name": m.publisher}
+    if not (m.url or m.ext_id or m.title or m.publisher):
+        work["identifier"] = f"claimgraph-article:{m.article_id}"
     return {k: v for k, v in work.items() if v is not None}

@@ -53,6 +53,8 @@ articles = Table(
     # suffixed "#rev<N>", and points at the version that replaced it.
     Column("revision", Integer, nullable=False, server_default="1"),
     Column("superseded_by", Integer, index=True),
+    # The story (articles of several outlets on one story, link/stories.py): its first article's id.
+    Column("story_id", Integer, index=True),
     Index("ix_articles_published", "published"),
 )
 
@@ -181,6 +183,24 @@ claim_bands = Table(
     Column("band", BigInteger, primary_key=True, autoincrement=False),
     Column("claim_id", Integer, ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True, autoincrement=False),
     sqlite_with_rowid=False,
+)
+
+# Each placed article's story vector (its heaviest terms and "e:<name>" entity
+# terms, link/stories.py): the index a new article finds its candidates in.
+story_terms = Table(
+    "story_terms",
+    metadata,
+    Column("term", String(512), nullable=False, index=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("weight", Float, nullable=False),
+)
+
+# How many placed articles hold each term: the IDF a new article is weighed with.
+story_df = Table(
+    "story_df",
+    metadata,
+    Column("term", String(512), primary_key=True),
+    Column("df", Integer, nullable=False),
 )
 
 # Claim clusters: the same claim across articles.

@@ -227,10 +227,12 @@ COLUMNS = (
     t.claims.c.kind,
     t.claims.c.published,
     t.claims.c.article_id,
+    t.articles.c.ext_id.label("input_id"),  # the article's id as the user gave it (JSON Lines `id`)
     t.articles.c.title,
     t.articles.c.url,
     t.articles.c.publisher,
     t.claims.c.cluster_id,
+    t.articles.c.story_id,
     t.clusters.c.articles.label("cluster_articles"),
     t.clusters.c.independent.label("cluster_independent"),
     t.clusters.c.contradicted,

@@ -20,7 +20,7 @@ import itertools
 import re
 import zlib
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -93,6 +93,7 @@ class Encoder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+@lru_cache(maxsize=1 << 17)  # words repeat: stemming each occurrence was most of the story step's time
 def stem(word: str) -> str:
     """A crude suffix strip, enough to join "withdrew"/"withdrawal" by their first letters and "attacks"/"attacked"."""
     for suffix in _SUFFIXES:
