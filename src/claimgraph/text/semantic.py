@@ -148,6 +148,28 @@ class MiniLMEncoder:
         return np.asarray(vectors, dtype=np.float32)
 
 
+class CachedEncoder:
+    """An encoder that encodes each distinct text once: `check` and the training
+    script read the same article's sentences for every claim that finds it, and
+    minilm spends milliseconds on each. Up to `size` texts are kept, then the oldest go."""
+
+    def __init__(self, inner: Encoder, size: int = 50_000) -> None:
+        self.inner, self.name, self.dim, self.size = inner, inner.name, inner.dim, size
+        self._memo: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._memo))
+        if missing:
+            for text, row in zip(missing, self.inner.encode(missing), strict=True):
+                self._memo[text] = row
+            for old in list(itertools.islice(self._memo, max(len(self._memo) - self.size, 0))):
+                del self._memo[old]
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # a text evicted by this very call is encoded again rather than lost
+        return np.stack([self._memo[t] if t in self._memo else self.inner.encode([t])[0] for t in texts])
+
+
 def _model_path(package: object) -> str:
     return str(package.get_model_path())  # type: ignore[attr-defined]
 
