@@ -101,7 +101,9 @@ def test_story_check_map_sources_and_ingest_pages(page, server, tmp_path):
     page.fill("textarea[name=claim]", "the floodgates at the Dunmore reservoir failed")
     page.click("form.check button")
     page.wait_for_url("**/check?claim=*")
-    assert page.locator(".stance").count() >= 1 and "floodgates" in page.locator(".stance").first.inner_text()
+    # the evidence sits in whichever column its stance is (the fallback search has one column)
+    columns = page.locator(".stance").all_inner_texts()
+    assert columns and any("floodgates" in text for text in columns)
     page.screenshot(path=str(tmp_path / "check.png"), full_page=True)
     page.goto(f"{server}/search?q=Dunmore")  # an entity from a search result's article
     page.locator("li.claim a.content", has_text="storm").first.click()
