@@ -4,7 +4,7 @@ archive.py), then a JSON summary of the counters.
 
 Runs the same under `claimgraph backfill` and under spark-submit:
 
-    spark-submit --master yarn src/claimgraph/backfill/job.py MANIFEST --out DIR
+    spark-submit --master yarn src/claimgraph/cli/spark_submit.py MANIFEST --out DIR
 
 pyspark is imported inside the functions: the package imports without the
 `claimgraph[spark]` extra, and a missing pyspark or Java is one line."""
@@ -21,7 +21,7 @@ from pathlib import Path
 from claimgraph.backfill.tables import MARKER
 from claimgraph.backfill.worker import COUNTERS, Task, run_warc
 from claimgraph.config import Settings
-from claimgraph.errors import ClaimgraphError, InputError, ResourceError, UsageError
+from claimgraph.errors import InputError, ResourceError, UsageError
 from claimgraph.ingest.items import Options
 
 NEEDS = "the backfill needs the spark extra: pip install 'claimgraph[spark]' (or make install-spark)"
@@ -160,33 +160,9 @@ def _stage1(spark, task: Task, paths: list[str], partitions: int | None) -> dict
     return committed | ({"accumulated": seen} if seen != committed else {})
 
 
-def main(argv: list[str] | None = None) -> int:
-    """spark-submit's entry: the same options as `claimgraph backfill`."""
-    import argparse
-
-    p = argparse.ArgumentParser(prog="backfill", description="claimgraph backfill on Spark")
-    p.add_argument("manifest")
-    p.add_argument("--out", required=True)
-    p.add_argument("--master", default=None)
-    p.add_argument("--partitions", type=int, default=None)
-    p.add_argument("--summary", default=None)
-    args = p.parse_args(argv)
-    try:
-        result = backfill(args.manifest, args.out, master=args.master, partitions=args.partitions, summary=args.summary)
-    except ClaimgraphError as exc:  # one line under spark-submit too, never a traceback
-        print(f"backfill: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    print(line(result))
-    return 0
-
-
 def line(result: dict) -> str:
     return (
         f"{result['warcs']} WARCs: {result['pages']} pages read, {result['kept']} kept, "
         f"{result['analysed']} analysed, {result['failed']} failed, {result['skipped']} skipped; "
         f"{result['groups']} groups, {result['clusters']} clusters in {result['seconds']} s"
     )
-
-
-if __name__ == "__main__":
-    sys.exit(main())
