@@ -19,7 +19,6 @@ Deterministic given --seed.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import tempfile
@@ -27,6 +26,9 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # training/corpus.py
+from corpus import cached_parses, load_articles
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = "gold/train-attribution"
@@ -37,28 +39,13 @@ C = 0.5  # inverse regularisation: 0.25-1 gave the same out-of-fold F1 within ha
 VETO_PRECISION = 0.2
 
 
-def load_articles(shared: Path, limit: int | None) -> list[dict]:
-    golds = sorted((shared / CORPUS).glob("*.gold.json"))
-    if limit:
-        golds = golds[:limit]
-    return [json.loads(g.read_text(encoding="utf-8")) | {"id": g.name} for g in golds]
-
-
 def parses(analyzer, texts: list[str], cache: Path):
     """spaCy parses of `texts` (line by line, as the analyser parses), cached as one DocBin."""
-    from spacy.tokens import DocBin
-
     from claimgraph.analyse.nlp import parse_many
 
     nlp = analyzer.resources.nlp
-    digest = hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()[:16]
-    path = cache / f"train-{digest}.docbin"
-    if path.exists():
-        return list(DocBin().from_disk(path).get_docs(nlp.vocab))
-    docs = [d for d, _ in parse_many(nlp, ((t, None) for t in texts), analyzer.settings.batch_size)]
-    cache.mkdir(parents=True, exist_ok=True)
-    DocBin(store_user_data=True, docs=docs).to_disk(path)
-    return docs
+    size = analyzer.settings.batch_size
+    return cached_parses(nlp, texts, cache, lambda ts: (d for d, _ in parse_many(nlp, ((t, None) for t in ts), size)))
 
 
 def cue_heads(doc, article: dict) -> set[int]:
@@ -182,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     from claimgraph.analyse.attribution.model import FORMAT
 
     started = time.perf_counter()
-    articles = load_articles(args.shared, args.limit)
+    articles = load_articles(args.shared, CORPUS, args.limit)
     rows, y, groups, lexical = collect(articles, args.cache)
     vocab = vocabulary(rows, groups)
     x = matrix(rows, vocab)

@@ -23,13 +23,15 @@ Deterministic given --seed (subsampling is seeded; GroupKFold is not random).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # training/corpus.py
+from corpus import cached_parses, load_articles
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = "gold/dev-geo"
@@ -39,26 +41,10 @@ FOLDS = 5
 PARAMS = {"n_estimators": 200, "max_depth": 3, "learning_rate": 0.1, "subsample": 0.8, "min_samples_leaf": 20}
 
 
-def load_articles(shared: Path, limit: int | None) -> list[dict]:
-    golds = sorted((shared / CORPUS).glob("*.gold.json"))
-    if limit:
-        golds = golds[:limit]
-    return [json.loads(g.read_text(encoding="utf-8")) | {"id": g.name} for g in golds]
-
-
 def parses(analyzer, texts: list[str], cache: Path):
     """spaCy parses of `texts`, cached as one DocBin keyed by their hash."""
-    from spacy.tokens import DocBin
-
     nlp = analyzer.resources.nlp
-    digest = hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()[:16]
-    path = cache / f"train-{digest}.docbin"
-    if path.exists():
-        return list(DocBin().from_disk(path).get_docs(nlp.vocab))
-    docs = list(nlp.pipe(texts, batch_size=analyzer.settings.batch_size))
-    cache.mkdir(parents=True, exist_ok=True)
-    DocBin(store_user_data=True, docs=docs).to_disk(path)
-    return docs
+    return cached_parses(nlp, texts, cache, lambda ts: nlp.pipe(ts, batch_size=analyzer.settings.batch_size))
 
 
 def collect(articles: list[dict], cache: Path) -> tuple[np.ndarray, ...]:
@@ -165,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     from claimgraph.analyse.places.rank import FEATURES, FORMAT, Trees, article_key
 
     started = time.perf_counter()
-    articles = load_articles(args.shared, args.limit)
+    articles = load_articles(args.shared, CORPUS, args.limit)
     x, y, groups, tids, w = collect(articles, args.cache)
     print(f"{len(articles)} articles, {len(np.unique(tids))} targets, {len(y)} candidates", file=sys.stderr)
     folds = min(FOLDS, len(articles))
