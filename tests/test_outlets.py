@@ -156,3 +156,90 @@ def test_incremental_unification_gives_what_a_full_run_gives(store):
         rows = conn.execute(sa.select(t.entities.c.name, t.entities.c.xentity_id, t.entities.c.xentity_reason)).all()
     assert {n: x for n, x, _ in rows} == step and {n: w for n, _, w in rows} == step_why
     assert step["Khmeimim"] == step["Hmeimim"] == step["Humaymim"] != step["York"]
+
+
+def _place(n: int) -> Geo:
+    return Geo(lat=10.0 + n, lon=20.0, kind="country", gazetteer_id=f"geonames:{900 + n}")
+
+
+@pytest.mark.parametrize(
+    "country, nationality",
+    [
+        ("Argentina", "Argentine"),
+        ("Germany", "German"),
+        ("China", "Chinese"),
+        ("Mexico", "Mexican"),
+        ("Russia", "Russian"),
+    ],
+)
+def test_a_nationality_is_not_its_country_under_one_gazetteer_id(store, country, nationality):
+    # one gazetteer id, one type and one name key: only the demonym rule keeps them apart
+    geo = _place(1)
+    x, _ = unified(
+        store,
+        article(1, [(country, "GPE", geo), ("Damascus", "GPE")]),
+        article(2, [(nationality, "GPE", geo), ("Damascus", "GPE")]),
+    )
+    assert x[country] != x[nationality]
+
+
+def test_plurals_and_spellings_of_a_nationality_still_merge(store):
+    geo = _place(2)
+    x, why = unified(
+        store,
+        article(1, [("Colombian", "NORP", geo), ("Argentinean", "NORP", _place(3))]),
+        article(2, [("Colombians", "NORP", geo), ("Argentinian", "NORP", _place(3))]),
+    )
+    assert x["Colombian"] == x["Colombians"] and x["Argentinean"] == x["Argentinian"]
+    assert why["Colombians"] and why["Argentinian"]
+
+
+def test_an_abbreviation_stands_for_the_whole_name(store):
+    state = _place(4)
+    x, why = unified(
+        store,
+        article(1, [("Ala.", "GPE", state)]),
+        article(2, [("Alabama State", "GPE", state)]),  # "Ala." is letters of it, not its abbreviation
+        article(3, [("Alabama", "GPE", state)]),
+        article(4, [("ARE", "GPE", _place(5))]),
+        article(5, [("Arab Republic of Egypt", "GPE", _place(5))]),  # its initials, every word used
+    )
+    assert "'Ala.' is short for 'Alabama'" in why["Alabama"] and x["Ala."] == x["Alabama"]
+    assert "Ala." not in (why["Alabama State"] or "")
+    assert x["ARE"] == x["Arab Republic of Egypt"]
+
+
+def test_a_description_is_written_as_one_and_a_proper_name_is_not_one(store):
+    x, _ = unified(
+        store,
+        article(1, [("Marvenna", "GPE", _place(6))]),
+        article(2, [("Federal Republic", "GPE", _place(6))]),  # a name of its own: no word shared, no description
+    )
+    assert x["Marvenna"] != x["Federal Republic"]
+    x, why = unified(
+        store,
+        article(3, [("Ruritania", "GPE", _place(7))]),
+        article(4, [("the Ruritanian capital", "GPE", _place(7))]),
+    )
+    assert x["Ruritania"] == x["the Ruritanian capital"] and "description" in why["the Ruritanian capital"]
+
+
+def test_a_common_noun_joins_only_a_name_with_its_head(store):
+    # the key they share comes from the analysis (a coreference alias), as the analyser gives it
+    x, _ = unified(
+        store,
+        article(1, [("Insurgents", "ORG"), ("Damascus", "GPE")]),
+        article(2, [("insurgent group", "ORG"), ("Damascus", "GPE")], {"insurgent group": ["insurgents"]}),
+        article(3, [("insurgent", "ORG"), ("Damascus", "GPE")]),
+    )
+    assert x["Insurgents"] != x["insurgent group"]  # another number of words is no respelling
+    assert x["insurgent"] != x["insurgent group"]  # a common noun is its head word: a group is not an insurgent
+
+
+def test_a_respelled_common_noun_still_merges_on_context(store):
+    x, why = unified(
+        store,
+        article(1, [("haemorrhage", "EVENT"), ("Damascus", "GPE")]),
+        article(2, [("hemorrhage", "EVENT"), ("Damascus", "GPE")]),
+    )
+    assert x["haemorrhage"] == x["hemorrhage"] and "both articles name 'damascus'" in why["hemorrhage"]

@@ -13,15 +13,21 @@ Iraqi and York. So a key is never enough alone. Two entities are one when
     all words of the other ("Bashar Assad" / "Bashar al-Assad", "Ţarţūs" /
     "Tartus") and the longer adds no qualifier ("New York" is not York:
     `lexicons/name_qualifiers.tsv`), or
-  - the names differ in spelling only (a skeleton-only match) on a skeleton
-    long enough to be specific (`MIN_SKELETON` letters), they start with
+  - the names differ in spelling only (a skeleton-only match, as many
+    words) on a skeleton long enough to be specific (`MIN_SKELETON`
+    letters), they start with
     the same sound ("Eastern" / "Western" do not), and the articles
     agree beyond the name: places within `NEAR_KM` of each other, or another
     named entity the two articles share (`context`).
 
-A nationality is never its country ("Iraqi" / "Iraq"), nor two one-word
-names that disagree under one gazetteer id ("Women" read as Yemen). Each
-verdict is a one-line reason, kept with the merge.
+A nationality is never its country ("Iraqi" / "Iraq", "Argentine" /
+"Argentina", "German" / "Germany"), nor two one-word names that disagree
+under one gazetteer id ("Women" read as Yemen). An abbreviation stands for
+a whole name ("Fla." for Florida, not for "Florida State"); a description
+is written as one ("the Ukrainian capital", not the name "United Kingdom");
+a respelling keeps the number of words ("Militants" is not "militant
+group"), and a common noun ("militant group") joins only a name with its
+head word. Each verdict is a one-line reason, kept with the merge.
 """
 
 from __future__ import annotations
@@ -39,8 +45,13 @@ MIN_SKELETON = 4  # consonants: 3 ("ark", "srn") are shared by too many unrelate
 NEAR_KM = 50.0  # two readings of one place name this close are one place
 MIN_CONTEXT = 4  # letters of a shared context name: "US", "UN" say nothing about a story
 _DEMONYM_ENDINGS = frozenset(
-    ["i", "is", "n", "ns", "an", "ans", "ian", "ians", "ese", "ish", "e", "ine", "ean", "eans"]
+    ["i", "is", "n", "ns", "an", "ans", "ian", "ians", "ese", "ish", "e", "ine", "ean", "eans", "ic", "ics"]
 )
+# what a country's name ends in where its demonym takes another ending: Argentin-a / Argentin-e,
+# Russ-ia / Russ-ian, Chin-a / Chin-ese, Mexic-o / Mexic-an, Turk-ey / Turk-ish; German-y / German
+_COUNTRY_ENDINGS = ("a", "ia", "e", "o", "y", "ey")
+_BARE_STEM = ("y", "ia")  # endings whose stem alone is the nationality: German-y, Serb-ia ("Sana" is not "Sanaa"'s)
+MIN_STEM = 3  # letters the two forms share before their endings: "Ira" + "q" is no stem to go by
 _GLUE = frozenset(["of", "the", "and"])
 _ARTICLES = frozenset(["al", "el", "an", "ar", "as", "ad", "at", "az", "ash", "esh", "ul"])
 
@@ -92,8 +103,10 @@ def _skeleton_letters(key: str) -> int:
 def abbreviates(short: Ent, long: Ent) -> bool:
     """Whether the one-word name `short` is the plural-less `long` ("Russian"),
     or an abbreviation of it, written as one (capitals: "UAE", "MD"; a full
-    stop: "Calif.") with the initials or letters in order of `long`. A
-    demonym is not a shortened country: "Iraq" does not abbreviate "Iraqi"."""
+    stop: "Calif.") that stands for the whole of `long`: letters in order of
+    a one-word name ("Calif.", "MD" for Maryland), or the start of every word
+    of a longer one ("UAE", "US"), so that "Fla." is Florida, not "Florida
+    State". A demonym is not a shortened country: "Iraq" does not abbreviate "Iraqi"."""
     if len(short.words) != 1:
         return False
     s = next(iter(short.words))
@@ -106,10 +119,19 @@ def abbreviates(short: Ent, long: Ent) -> bool:
     written = short.name.rstrip().endswith(".") or (short.name.isupper() and len(s) <= 5)
     if not written:
         return False
-    if s == "".join(w[0] for w in words):
-        return True
+    if len(words) > 1:
+        return _word_starts(s, tuple(words))
     it = iter(whole)
     return s[0] == whole[0] and all(ch in it for ch in s)
+
+
+@lru_cache(maxsize=65536)
+def _word_starts(s: str, words: tuple[str, ...]) -> bool:
+    """Whether `s` is a start of each of `words` in turn, every word used: "uae", "usa", "us" for "united states"."""
+    if not words:
+        return not s
+    head, rest = words[0], words[1:]
+    return any(s[:k] == head[:k] and _word_starts(s[k:], rest) for k in range(1, min(len(s), len(head)) + 1))
 
 
 def _initial(e: Ent) -> str:
@@ -124,11 +146,27 @@ def _first_sound(name: str) -> str:
 
 
 def _demonym(a: Ent, b: Ent) -> bool:
-    """Whether one one-word name is the other with a nationality ending ("Iraq", "Iraqi")."""
+    """Whether one one-word name is a nationality of the other: the other with
+    a nationality ending ("Iraq", "Iraqi"), or both the same stem, one with a
+    country's ending, the other with a nationality's ("Argentin-a",
+    "Argentin-e"; "Russ-ia", "Russ-ian"; "German-y", "German")."""
     if len(a.words) != 1 or len(b.words) != 1:
         return False
-    x, y = sorted((next(iter(a.words)), next(iter(b.words))), key=len)
-    return y.startswith(x) and y[len(x) :] in _DEMONYM_ENDINGS
+    x, y = next(iter(a.words)), next(iter(b.words))
+    return x != y and (_nationality_of(x, y) or _nationality_of(y, x))
+
+
+@lru_cache(maxsize=65536)
+def _nationality_of(nationality: str, country: str) -> bool:
+    if nationality.startswith(country) and nationality[len(country) :] in _DEMONYM_ENDINGS:
+        return True
+    for ending in _COUNTRY_ENDINGS:
+        stem = country[: -len(ending)]
+        if country.endswith(ending) and len(stem) >= MIN_STEM and nationality.startswith(stem):
+            rest = nationality[len(stem) :]
+            if rest in _DEMONYM_ENDINGS or (not rest and ending in _BARE_STEM):
+                return True
+    return False
 
 
 @cache
@@ -158,12 +196,14 @@ def name_verdict(a: Ent, b: Ent, key: str) -> str | None:
         short, long = (a, b) if len(a.name) <= len(b.name) else (b, a)
         if abbreviates(short, long):
             return f"{same}, {short.name!r} is short for {long.name!r}"
-        if len(long.words) > 1 and long.words & _descriptions():
+        if len(long.words) > 1 and _described(long.name):
             return f"{same}, the description {long.name!r} was resolved to it"  # "the Ukrainian capital"
-        return None  # two one-word names that disagree
+        return None  # two one-word names that disagree, or two names ("Britain", "United Kingdom")
+    respelled = len(a.words) == len(b.words)  # a respelling keeps the words: "Militants" is not "militant group"
     if (
         a.gazetteer == b.gazetteer
         and a.gazetteer
+        and respelled
         and _skeleton_letters(key) >= MIN_SKELETON
         and _initial(a) == _initial(b)
     ):
@@ -171,11 +211,32 @@ def name_verdict(a: Ent, b: Ent, key: str) -> str | None:
     if (a.words <= b.words or b.words <= a.words) and not (a.words ^ b.words) & _qualifiers():
         if a.words == b.words:
             return f"same name after ASCII folding ({' '.join(sorted(a.words))!r}), same type"
+        if (_common(a.name) or _common(b.name)) and _head(a.name) != _head(b.name):
+            return None  # "militant" is not "militant group": a common noun is its head word
         shorter = a if len(a.words) < len(b.words) else b
         return f"name {' '.join(sorted(shorter.words))!r} is part of the other, same type"
-    if a.words & b.words or _skeleton_letters(key) < MIN_SKELETON or _initial(a) != _initial(b):
-        return None  # different names that share a word ("Hafez Assad"), a short skeleton, other first sounds
+    if a.words & b.words or not respelled or _skeleton_letters(key) < MIN_SKELETON or _initial(a) != _initial(b):
+        return None  # different names that share a word ("Hafez Assad"), other words, a short skeleton, other sounds
     return "context"
+
+
+def _common(name: str) -> bool:
+    """A common noun phrase ("militant group", "anesthesia"), not a proper name: no capital letter."""
+    return not any(ch.isupper() for ch in name)
+
+
+@lru_cache(maxsize=65536)
+def _head(name: str) -> str:
+    """The last word, folded: what an English noun phrase is about."""
+    words = [w for w in plain(name).split() if w not in _ARTICLES]
+    return words[-1] if words else ""
+
+
+@lru_cache(maxsize=65536)
+def _described(name: str) -> bool:
+    """Whether the name is a description of a place: a word of `place_descriptions.tsv`
+    written in lower case ("the Ukrainian capital"), not a proper name ("United Kingdom")."""
+    return any(w.islower() and plain(w) in _descriptions() for w in name.split())
 
 
 def km(a: Ent, b: Ent) -> float | None:
