@@ -43,10 +43,16 @@ def test_walking_the_date_index_lists_what_sorting_lists(store, monkeypatch, que
     assert _ids(search_mod.search(store, query, 25, order=order)) == _ids(sorted_rows)
 
 
-def test_contradicted_claims_are_sorted_not_walked(store, monkeypatch):
+def test_contradicted_claims_are_walked_and_list_what_a_sort_lists(store, monkeypatch):
+    # each claim's cluster is looked up by key, so a walk of the date index stops at the limit
+    query = "port is:contradicted"
+    monkeypatch.setattr(search_mod, "WALK_AT", 10**9)  # never walked: every match sorted
+    sorted_ = search_mod.search(store, query, 10)
     monkeypatch.setattr(search_mod, "WALK_AT", 1)
     with store.engine.connect() as conn:
-        assert search_mod.date_walk(store, search_mod.parse("port is:contradicted"), conn) is None
+        assert search_mod.date_walk(store, search_mod.parse(query), conn) is not None
+    walked = search_mod.search(store, query, 10)
+    assert walked and all(r["contradicted"] for r in walked) and _ids(walked) == _ids(sorted_)
 
 
 def test_a_story_limit_cuts_the_timeline_not_the_clusters(store, monkeypatch):

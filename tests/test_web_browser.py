@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -21,6 +22,7 @@ from claimgraph.config import Settings  # noqa: E402
 from claimgraph.store import open_store  # noqa: E402
 from claimgraph.web.app import create_app  # noqa: E402
 from test_web_api import KEY, build  # noqa: E402
+from test_web_contradictions import named_ledger  # noqa: E402
 
 ARGS = [
     "--headless",
@@ -34,14 +36,13 @@ ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, analyzer):
+@contextmanager
+def _serving(app):
+    """The app on a free loopback port, in a thread: yields its base URL."""
     import socket
 
     import uvicorn
 
-    db = build(str(tmp_path_factory.mktemp("webb") / "web.sqlite"), analyzer)
-    app = create_app(open_store(db), settings=Settings(api_keys=(KEY,)), analyzer=analyzer)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -56,16 +57,45 @@ def server(tmp_path_factory, analyzer):
 
 
 @pytest.fixture(scope="module")
-def page(server):
+def server(tmp_path_factory, analyzer):
+    db = build(str(tmp_path_factory.mktemp("webb") / "web.sqlite"), analyzer)
+    with _serving(create_app(open_store(db), settings=Settings(api_keys=(KEY,)), analyzer=analyzer)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def named_server(tmp_path_factory):
+    """A ledger with a denial across outlets (test_web_contradictions)."""
+    db = named_ledger(str(tmp_path_factory.mktemp("webn") / "named.sqlite"))
+    with _serving(create_app(open_store(db))) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # one Playwright per module: its sync API cannot be started twice at once
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1360, "height": 900})
-        pg = context.new_page()
-        pg.errors, pg.violations = [], []
-        pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-        pg.on("console", lambda m: pg.violations.append(m.text) if "Content Security Policy" in m.text else None)
-        yield pg
-        browser.close()
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _new_page(browser):
+    pg = browser.new_context(viewport={"width": 1360, "height": 900}).new_page()
+    pg.errors, pg.violations = [], []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.on("console", lambda m: pg.violations.append(m.text) if "Content Security Policy" in m.text else None)
+    return pg
+
+
+@pytest.fixture(scope="module")
+def page(browser, server):
+    return _new_page(browser)
+
+
+@pytest.fixture(scope="module")
+def named_page(browser, named_server):
+    return _new_page(browser)
 
 
 def test_search_click_a_claim_and_see_its_card(page, server, tmp_path):
@@ -141,3 +171,22 @@ def test_hostile_article_runs_nothing(page, server):
     assert page.locator("article.text script, article.text img, a[href^='javascript:']").count() == 0
     assert "<script>" in page.locator("article.text").inner_text()  # shown as text
     assert not page.errors
+
+
+def test_a_contradicted_claim_shows_what_contradicts_it_and_leads_there(named_page, named_server, tmp_path):
+    page = named_page
+    page.goto(f"{named_server}/search?q=Velmar")
+    said = page.locator("li.claim").filter(has=page.locator(".meta .pub", has_text="Coast Courier"))
+    against = said.locator(".contradicted-by")
+    assert against.is_visible()
+    text = against.inner_text()
+    assert "The shipping company" in text and "Tidewire" in text and "Company denies grounding" in text
+    assert "denies" in text  # the reason
+    page.screenshot(path=str(tmp_path / "contradicted.png"), full_page=True)
+    against.locator("a[href*='#claim-']").first.click()  # the contradicting claim, in its article
+    page.wait_for_selector("article.text")
+    assert "Company denies grounding" in page.locator("h1").inner_text()
+    card = page.locator(".card.shown")
+    assert card.count() == 1 and "contradicted by" in card.inner_text().lower() and "Coast Courier" in card.inner_text()
+    page.screenshot(path=str(tmp_path / "contradicted-card.png"), full_page=True)
+    assert not page.errors and not page.violations

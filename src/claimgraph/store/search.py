@@ -211,7 +211,10 @@ def conditions(store: Store, q: Query, within=None) -> list:
     for v in sorted(states - {"contradicted", "superseded"}):
         raise UsageError(f"is:{v} is not known; use is:contradicted or is:superseded")
     if "contradicted" in states:
-        where.append(t.claims.c.cluster_id.in_(sa.select(t.clusters.c.id).where(t.clusters.c.contradicted.is_(True))))
+        # per claim, its cluster's row by primary key: a list of every contradicted cluster is built
+        # by reading them all (60 ms at 250,000 claims), and a walk of the date index stops early
+        k = t.clusters.alias("k")
+        where.append(sa.exists().where(k.c.id == t.claims.c.cluster_id, k.c.contradicted.is_(True)))
     # an article updated at its URL keeps its old versions; they are found only when asked for
     old = t.superseded_articles()
     where.append(t.claims.c.article_id.in_(old) if "superseded" in states else t.claims.c.article_id.not_in(old))
@@ -247,20 +250,29 @@ COLUMNS = (
 # fewer than LIMIT matches (a filter keeps few), the matches are sorted after all.
 WALK_AT = 5000
 WINDOW = 50_000
-NOT_WALKED = {"is"}  # contradicted and superseded claims are few: sorting them is cheaper
+NOT_WALKED = {"superseded"}  # old versions of articles are few: sorting them is cheaper
 
 
 def date_walk(store: Store, q: Query, conn, order: str = "newest"):
     """None where a LIMITed query should sort its matches; else the condition
     that keeps a walk of SQLite's date index inside the WINDOW (sa.true() on a smaller ledger)."""
-    if not store.is_sqlite or not (q.has_text or "source" in q.filters) or set(q.filters) & NOT_WALKED:
+    if not store.is_sqlite or {v.lower() for v in q.filters.get("is", [])} & NOT_WALKED:
         return None
+    if not (q.has_text or "source" in q.filters):
+        # no text: the newest claims (of a date range) are the index's first, so a walk reads only
+        # them (0.1 ms against 300 ms to sort 250,000 claims); a filter may keep few, hence the window
+        return sa.true() if set(q.filters) <= {"from", "to"} else _window(store, q, conn, order)
     n = conn.execute(
         sa.text("SELECT count(*) FROM (SELECT rowid FROM claims_fts WHERE claims_fts MATCH :m LIMIT :cap)"),
         {"m": _fts5(q), "cap": WALK_AT},
     ).scalar_one()
     if n < WALK_AT:
         return None
+    return _window(store, q, conn, order)
+
+
+def _window(store: Store, q: Query, conn, order: str):
+    """The condition that keeps a walk of the date index to the WINDOW newest (oldest) claims."""
     col = t.claims.c.published
     edge = conn.execute(
         sa.select(col)
@@ -331,7 +343,9 @@ def search(
                     walk = select_claims(store, q, order, walk=True).where(bound).limit(limit)
                     rows = conn.execute(walk).mappings().all()
                 if bound is None or len(rows) < limit:  # the window held too few: sort them all
-                    stmt = select_claims(store, q, order, within=_few_contradicted(store, q, conn))
+                    # (few text matches are sorted at once; the contradicted claims are listed only for many)
+                    few = _few_contradicted(store, q, conn) if bound is not None else None
+                    stmt = select_claims(store, q, order, within=few)
                     rows = conn.execute(stmt.limit(limit) if limit is not None else stmt).mappings().all()
         except sa.exc.OperationalError as exc:
             if "fts5" not in str(exc.orig):  # a database failure, not the query's: the caller reports it

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections import Counter, defaultdict
+import threading
+import weakref
+from collections import Counter, OrderedDict, defaultdict
 from datetime import date
 
 import sqlalchemy as sa
@@ -17,12 +19,17 @@ import sqlalchemy as sa
 from claimgraph.errors import InputError
 from claimgraph.store import Store
 from claimgraph.store import schema as t
+from claimgraph.store.contradictions import contradictions
 from claimgraph.store.search import conditions, date_walk, parse
 
 # Facets and map points are counted over the newest SAMPLE matches of a query:
 # on a 1M-claim ledger a facet over every match of a broad query costs seconds,
 # over 1,000 claims tens of milliseconds (bench/web_bench.py); the page says so.
 SAMPLE = 1000
+SAMPLE_MIN = 50  # fewer newest matches than this in a walk's window: every match is sorted after all
+SAMPLES_KEPT = 64  # samples cached per ledger (cached_sample)
+_SAMPLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_SAMPLES_LOCK = threading.Lock()
 FACET_TOP = 8  # values shown per facet
 CLUSTER_SHOWN = 12  # other outlets listed on a claim card
 ROWS = 50  # claims listed on an entity page, speakers on the sources page
@@ -37,18 +44,42 @@ def _month(store: Store, column):
     return sa.func.substr(column, 1, 7) if store.is_sqlite else sa.func.to_char(column, "YYYY-MM")
 
 
-def _sample(store: Store, query: str, conn, *columns) -> list:
-    """The newest SAMPLE claims matching `query` (their ids, then `columns`): read once, then counted."""
+def _sample(store: Store, query: str, conn, *columns) -> tuple[list, bool]:
+    """The newest SAMPLE claims matching `query` (their ids, then `columns`),
+    read once, then counted; and whether there are more matches than those."""
     q = parse(query)
     stmt = sa.select(t.claims.c.id, *columns).where(*conditions(store, q))
     bound = date_walk(store, q, conn)
     if bound is not None:  # a broad text: read the date index, do not sort every match
         walk = stmt.with_hint(t.claims, "INDEXED BY ix_claims_published", "sqlite").where(bound)
         rows = conn.execute(walk.order_by(t.claims.c.published.desc(), t.claims.c.id.desc()).limit(SAMPLE)).all()
-        if len(rows) == SAMPLE:
-            return rows
+        # the walk holds every match newer than its window's edge, so they are the newest matches: enough of
+        # them make a sample (sorting every match of a word and a filter that keeps few costs 90 ms at 1M)
+        if len(rows) >= SAMPLE_MIN or len(rows) == SAMPLE:
+            return rows, len(rows) == SAMPLE or bound is not sa.true()
     stmt = stmt.order_by(t.claims.c.published.is_(None), t.claims.c.published.desc(), t.claims.c.id.desc())
-    return conn.execute(stmt.limit(SAMPLE)).all()
+    rows = conn.execute(stmt.limit(SAMPLE)).all()
+    return rows, len(rows) >= SAMPLE
+
+
+def cached_sample(store: Store, query: str) -> tuple[list, bool]:
+    """`_sample` of the search columns, kept per ledger version for the few
+    queries asked last: the search page and its map (and a facet click back) read it once."""
+    c = t.claims
+    with _SAMPLES_LOCK:
+        kept = _SAMPLES.setdefault(store.engine, OrderedDict())
+    with store.engine.connect() as conn:
+        key = (query, version(store, conn))
+        with _SAMPLES_LOCK:
+            if key in kept:
+                kept.move_to_end(key)
+                return kept[key]
+        value = _sample(store, query, conn, c.c.status, c.c.kind, c.c.source_text, c.c.published)
+    with _SAMPLES_LOCK:
+        kept[key] = value
+        while len(kept) > SAMPLES_KEPT:
+            kept.popitem(last=False)
+    return value
 
 
 def _top(counts: Counter) -> list[dict]:
@@ -60,10 +91,10 @@ def facets(store: Store, query: str) -> dict:
     """Counts of status, kind, source, entity, place and PLOVER type among the
     newest SAMPLE matches, and their claims per month (the volume chart). The
     claims' own columns come with the sample; entities and events take one query each."""
-    c, ce, e, ev = t.claims, t.claim_entities, t.entities, t.events
+    ce, e, ev = t.claim_entities, t.entities, t.events
+    rows, capped = cached_sample(store, query)
+    ids = [r[0] for r in rows]
     with store.engine.connect() as conn:
-        rows = _sample(store, query, conn, c.c.status, c.c.kind, c.c.source_text, c.c.published)
-        ids = [r[0] for r in rows]
         named = (
             conn.execute(
                 sa.select(e.c.name, ce.c.place, sa.func.count(sa.distinct(ce.c.claim_id)))
@@ -86,7 +117,7 @@ def facets(store: Store, query: str) -> dict:
     months = Counter(str(r[4])[:7] for r in rows if r[4] is not None)
     return {
         "sampled": len(rows),
-        "capped": len(rows) >= SAMPLE,
+        "capped": capped,
         "status": _top(Counter(r[1] for r in rows)),
         "kind": _top(Counter(r[2] for r in rows)),
         "source": _top(Counter(r[3] for r in rows)),
@@ -100,8 +131,8 @@ def facets(store: Store, query: str) -> dict:
 def map_points(store: Store, query: str) -> dict:
     """Places mentioned by, and located events of, the newest SAMPLE matches."""
     ce, e, ev = t.claim_entities, t.entities, t.events
+    ids = [r[0] for r in cached_sample(store, query)[0]]
     with store.engine.connect() as conn:
-        ids = [r[0] for r in _sample(store, query, conn)]
         places = conn.execute(
             sa.select(e.c.name, e.c.lat, e.c.lon, sa.func.count(sa.distinct(ce.c.claim_id)).label("n"))
             .select_from(ce.join(e))
@@ -125,7 +156,8 @@ def map_points(store: Store, query: str) -> dict:
 
 def article(store: Store, article_id: int) -> dict:
     """One stored article: its row, its analysis, and for each claim its row
-    id, cluster (with the other outlets that carry it) and cross-article links."""
+    id, cluster (with the other outlets that carry it), cross-article links
+    and what contradicts it (`contradicted_by`, as in the ledger functions' rows)."""
     a, c = t.articles, t.claims
     with store.engine.connect() as conn:
         row = conn.execute(sa.select(a).where(a.c.id == article_id)).mappings().first()
@@ -138,6 +170,13 @@ def article(store: Store, article_id: int) -> dict:
         db_id = {local: cid for cid, local, _ in claims}
         clusters = _clusters(conn, article_id, {cl for _, _, cl in claims if cl is not None})
         links = _links(conn, list(db_id.values()))
+        contradicted = contradictions(
+            conn,
+            [
+                {"id": cid, "cluster_id": cl, "contradicted": (clusters.get(cl) or {}).get("contradicted")}
+                for cid, _, cl in claims
+            ],
+        )
         entities = dict(
             conn.execute(
                 sa.select(t.entities.c.local_id, t.entities.c.xentity_id).where(t.entities.c.article_id == article_id)
@@ -151,6 +190,7 @@ def article(store: Store, article_id: int) -> dict:
             "claim": cid,
             "cluster": clusters.get(cluster),
             "links": links.get(cid, []),
+            "contradicted_by": contradicted.get(cid, []),
         }
     return {
         "article": meta,
@@ -176,6 +216,7 @@ def _clusters(conn, article_id: int, ids: set[int]) -> dict[int, dict]:
             c.c.content,
             c.c.source_text,
             a.c.id.label("article_id"),
+            a.c.ext_id.label("input_id"),
             a.c.publisher,
             a.c.title,
             a.c.published,
@@ -206,7 +247,15 @@ def _links(conn, claim_ids: list[int]) -> dict[int, list[dict]]:
     info = {
         r["id"]: _plain(r)
         for r in conn.execute(
-            sa.select(c.c.id, c.c.content, c.c.source_text, a.c.id.label("article_id"), a.c.publisher, a.c.title)
+            sa.select(
+                c.c.id,
+                c.c.content,
+                c.c.source_text,
+                a.c.id.label("article_id"),
+                a.c.ext_id.label("input_id"),
+                a.c.publisher,
+                a.c.title,
+            )
             .join(a, a.c.id == c.c.article_id)
             .where(c.c.id.in_(others))
         ).mappings()
@@ -327,12 +376,14 @@ def entity(store: Store, xentity_id: int) -> dict:
     }
 
 
-def version(store: Store) -> tuple:
+def version(store: Store, conn=None) -> tuple:
     """Changes whenever something is stored or linked: the key of cached aggregates."""
-    with store.engine.connect() as conn:
-        return tuple(
-            conn.execute(sa.select(sa.func.max(table.c.id))).scalar_one() for table in (t.articles, t.clusters, t.links)
-        )
+    if conn is None:
+        with store.engine.connect() as conn:
+            return version(store, conn)
+    return tuple(
+        conn.execute(sa.select(sa.func.max(table.c.id))).scalar_one() for table in (t.articles, t.clusters, t.links)
+    )
 
 
 def sources(store: Store) -> dict:
@@ -385,46 +436,14 @@ def sources(store: Store) -> dict:
 
 
 def story_extras(store: Store, rows: list[dict]) -> dict:
-    """For a story's clusters: their distinct sources, the contradictions
-    among their claims (both texts and the reason), and the dated events."""
+    """For a story's clusters: their distinct sources and the dated events of
+    their first claims (what contradicts each row comes with it: `contradicted_by`)."""
     clusters = [r["cluster_id"] for r in rows if r.get("cluster_id") is not None]
     firsts = [r["id"] for r in rows]
-    c, a, lk, ev, cl = t.claims, t.articles, t.links, t.events, t.clusters
+    ev, cl = t.events, t.clusters
     with store.engine.connect() as conn:
         sources = (
             dict(conn.execute(sa.select(cl.c.id, cl.c.sources).where(cl.c.id.in_(clusters))).all()) if clusters else {}
-        )
-        members = sa.select(c.c.id).where(sa.or_(c.c.cluster_id.in_(clusters), c.c.id.in_(firsts)))
-        pairs = conn.execute(
-            sa.select(lk.c.a, lk.c.b, lk.c.reason, lk.c.type)
-            .where(lk.c.type == "contradicts", lk.c.a.in_(members), lk.c.b.in_(members))
-            .limit(30)
-        ).all()
-        inner = conn.execute(
-            sa.select(t.relations.c.a, t.relations.c.b, t.relations.c.reason, t.relations.c.type)
-            .where(t.relations.c.type == "contradicts", t.relations.c.a.in_(firsts))
-            .limit(30)
-        ).all()
-        pairs = list(pairs) + list(inner)
-        ids = {x for p in pairs for x in p[:2]}
-        info = (
-            {
-                r["id"]: _plain(r)
-                for r in conn.execute(
-                    sa.select(
-                        c.c.id,
-                        c.c.content,
-                        c.c.source_text.label("source"),
-                        c.c.published,
-                        a.c.id.label("article_id"),
-                        a.c.publisher,
-                    )
-                    .join(a, a.c.id == c.c.article_id)
-                    .where(c.c.id.in_(ids))
-                ).mappings()
-            }
-            if ids
-            else {}
         )
         events = (
             conn.execute(
@@ -437,14 +456,7 @@ def story_extras(store: Store, rows: list[dict]) -> dict:
             if firsts
             else []
         )
-    seen, contradictions = set(), []
-    for a_, b, reason, _ in pairs:
-        key = tuple(sorted((a_, b)))
-        if key in seen or a_ not in info or b not in info:
-            continue
-        seen.add(key)
-        contradictions.append({"a": info[a_], "b": info[b], "reason": reason})
-    return {"sources": sources, "contradictions": contradictions, "events": [dict(e) for e in events]}
+    return {"sources": sources, "events": [dict(e) for e in events]}
 
 
 def articles_of(store: Store, claim_ids: list[int]) -> dict[int, int]:

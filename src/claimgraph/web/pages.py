@@ -10,6 +10,8 @@ from claimgraph.store.search import parse
 from claimgraph.web import charts, data, marks
 
 STANCES = ("supports", "refutes", "discusses")
+PAIRS = 30  # contradictions shown side by side on a story board
+SIDE = ("source", "content", "published", "article_id", "input_id", "title", "publisher")
 
 
 def search(store: Store, q: str, limit: int) -> dict:
@@ -30,7 +32,7 @@ def article(store: Store, article_id: int) -> dict:
 
 def story(store: Store, q: str, limit: int) -> dict:
     rows = ledger.story(q, db=store, limit=limit) if q.strip() else []
-    extras = data.story_extras(store, rows) if rows else {"sources": {}, "contradictions": [], "events": []}
+    extras = data.story_extras(store, rows) if rows else {"sources": {}, "events": []}
     by_claim = {r["id"]: r for r in rows}
     items = []
     for e in extras["events"]:
@@ -63,10 +65,26 @@ def story(store: Store, q: str, limit: int) -> dict:
     return {
         "query": q,
         "clusters": rows,
-        "contradictions": extras["contradictions"],
+        "contradictions": _pairs(rows),
         "events": extras["events"],
         "timeline": charts.timeline(items),
     }
+
+
+def _pairs(rows: list[dict]) -> list[dict]:
+    """The story's contradictions side by side: each row (its cluster's first
+    claim) against what contradicts it or a copy of it (`contradicted_by`),
+    once per pair, at most PAIRS."""
+    seen, out = set(), []
+    for r in rows:
+        for e in r.get("contradicted_by") or []:
+            key = frozenset((r["id"], e["claim_id"]))
+            if key in seen:
+                continue
+            seen.add(key)
+            side = {k: r.get(k) for k in SIDE}
+            out.append({"a": {**side, "claim_id": r["id"]}, "b": e, "reason": e["reason"]})
+    return out[:PAIRS]
 
 
 def check_available() -> bool:
