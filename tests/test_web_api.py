@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from claimgraph import ledger
 from claimgraph.config import Settings
 from claimgraph.store import open_store
+from claimgraph.store.testing import postgres_available, postgres_schema
 from claimgraph.web.app import create_app
 from claimgraph.web.security import CSP, key_ok
 
@@ -97,33 +98,55 @@ def _article_id(client, title_word: str) -> int:
     return rows[0]["article_id"]
 
 
-def test_every_page_answers_html_and_json(client):
+PAGES = (
+    "/",
+    "/search?q=floodgates",
+    "/story?q=Dunmore",
+    "/check?claim=the+floodgates+failed",
+    "/map",
+    "/sources",
+    "/ingest",
+)
+
+
+def _twin(path: str) -> str:
+    """The JSON twin's path of a page: `.json` before the query string."""
+    if path == "/":
+        return "/.json"
+    return path.replace("?", ".json?", 1) if "?" in path else path + ".json"
+
+
+def _assert_pages_answer(client) -> None:
     aid = _article_id(client, "storm")
-    for path in (
-        "/",
-        "/search?q=floodgates",
-        f"/articles/{aid}",
-        "/story?q=Dunmore",
-        "/check?claim=the+floodgates+failed",
-        "/map",
-        "/sources",
-        "/ingest",
-    ):
+    for path in (*PAGES, f"/articles/{aid}"):
         page = client.get(path)
         assert page.status_code == 200, path
         assert page.headers["content-type"].startswith("text/html")
         assert page.headers["content-security-policy"] == CSP
-        twin_path = (
-            path.replace("?", ".json?", 1)
-            if "?" in path
-            else (path.rstrip("/") or "") + ("/index" if path == "/" else "") + ".json"
-        )
-        if path == "/":
-            twin_path = "/.json"
-        twin = client.get(twin_path)
+        twin = client.get(_twin(path))
         accept = client.get(path, headers={"Accept": "application/json"})
         assert twin.status_code == 200 and accept.status_code == 200, path
         assert twin.json() == accept.json(), path
+
+
+def test_every_page_answers_html_and_json(client):
+    _assert_pages_answer(client)
+
+
+@pytest.mark.skipif(postgres_available() is not None, reason=str(postgres_available()))
+def test_every_page_answers_on_postgresql_as_on_sqlite(client, analyzer):
+    with postgres_schema() as url:
+        build(url, analyzer)
+        app = create_app(open_store(url), settings=Settings(api_keys=(KEY,)), analyzer=analyzer)
+        with TestClient(app, raise_server_exceptions=False) as pg:
+            _assert_pages_answer(pg)
+            for query in ("Dunmore", "floodgates status:reported"):
+                found = {r["content"] for r in pg.get("/api/search", params={"query": query}).json()}
+                assert found, query
+                assert found == {r["content"] for r in client.get("/api/search", params={"query": query}).json()}
+            board = pg.get("/story.json", params={"q": "Dunmore"}).json()
+            assert board == client.get("/story.json", params={"q": "Dunmore"}).json()
+            app.state.store.engine.dispose()  # before the schema is dropped
 
 
 def test_search_page_shows_claims_facets_and_volume(client):
