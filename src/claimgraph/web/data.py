@@ -202,6 +202,20 @@ def article(store: Store, article_id: int) -> dict:
     }
 
 
+def _claim_and_article() -> tuple:
+    """The columns that name a claim and its article on a card: what the claim says, who, where."""
+    c, a = t.claims, t.articles
+    return (
+        c.c.id,
+        c.c.content,
+        c.c.source_text,
+        a.c.id.label("article_id"),
+        a.c.ext_id.label("input_id"),
+        a.c.publisher,
+        a.c.title,
+    )
+
+
 def _clusters(conn, article_id: int, ids: set[int]) -> dict[int, dict]:
     if not ids:
         return {}
@@ -210,18 +224,7 @@ def _clusters(conn, article_id: int, ids: set[int]) -> dict[int, dict]:
         r["id"]: {**_plain(r), "elsewhere": []} for r in conn.execute(sa.select(cl).where(cl.c.id.in_(ids))).mappings()
     }
     rows = conn.execute(
-        sa.select(
-            c.c.cluster_id,
-            c.c.id,
-            c.c.content,
-            c.c.source_text,
-            a.c.id.label("article_id"),
-            a.c.ext_id.label("input_id"),
-            a.c.publisher,
-            a.c.title,
-            a.c.published,
-            a.c.group_id,
-        )
+        sa.select(c.c.cluster_id, *_claim_and_article(), a.c.published, a.c.group_id)
         .join(a, a.c.id == c.c.article_id)
         .where(c.c.cluster_id.in_(ids), c.c.article_id != article_id)
         .order_by(a.c.published, c.c.id)
@@ -247,17 +250,7 @@ def _links(conn, claim_ids: list[int]) -> dict[int, list[dict]]:
     info = {
         r["id"]: _plain(r)
         for r in conn.execute(
-            sa.select(
-                c.c.id,
-                c.c.content,
-                c.c.source_text,
-                a.c.id.label("article_id"),
-                a.c.ext_id.label("input_id"),
-                a.c.publisher,
-                a.c.title,
-            )
-            .join(a, a.c.id == c.c.article_id)
-            .where(c.c.id.in_(others))
+            sa.select(*_claim_and_article()).join(a, a.c.id == c.c.article_id).where(c.c.id.in_(others))
         ).mappings()
     }
     out: dict[int, list[dict]] = defaultdict(list)
