@@ -143,3 +143,21 @@ def test_a_description_named_twice_is_one_entity(analyse):
     assert first.source.entity is not None and first.source.entity == second.source.entity
     officials = next(e for e in a.entities if e.id == first.source.entity)
     assert [m.kind for m in officials.mentions] == ["description", "description"]
+
+
+def test_a_surname_the_ner_calls_an_organisation_is_still_the_person(analyse):
+    a = analyse(
+        "John Smith, a State Department spokesman, said the video was authentic. Smith said officials were studying it."
+    )
+    smith = entity_with(a, "John Smith")
+    assert entity_with(a, "Smith") is smith and smith.type == "PERSON"
+
+
+def test_he_after_a_described_speaker_is_that_speaker(analyse):
+    a = analyse(
+        "The hooded Taliban commander in the recording said the convoy would be attacked. "
+        "He said the fighters would return within days."
+    )
+    first, then = a.claims[0].source, a.claims[1].source
+    assert then.text == "He" and first.entity is not None
+    assert then.entity == first.entity  # one speaker, counted once

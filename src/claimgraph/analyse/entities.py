@@ -87,6 +87,8 @@ def run(document: Document) -> None:
         if cluster is None:
             cluster = _Cluster()
             clusters.append(cluster)
+        elif label == "ORG" and cluster.label == "PERSON":
+            label = "PERSON"  # a person's name the NER called an organisation once does not outvote it
         cluster.add_form(form, label)
         cluster.mentions.append(Mention(start=start, end=end, text=form, kind=kind))
     _link_acronyms(document, clusters)
@@ -193,7 +195,8 @@ def _find_cluster(clusters: list[_Cluster], form: str, label: str) -> _Cluster |
         if key in c.keys:
             return c
     vkey = name_key(_core_name(form))
-    if label == "PERSON" and vkey:
+    # the NER often calls a surname alone an organisation ("Smith said" after "John Smith")
+    if vkey and (label == "PERSON" or (label == "ORG" and " " not in vkey)):
         # A surname alone ("Abu Khalil") refers back to the last person of that surname;
         for c in reversed(clusters):
             if vkey in c.last_words and c.label == "PERSON":

@@ -24,6 +24,9 @@ class SourceResolver:
         self.document = document
         self.lex = lex
         self.last_source: Source | None = None
+        # whether the last source's head noun is one person ("the masked ISIS figure", "a Pentagon
+        # spokesman"), whatever entity it was resolved to: a "he" or "she" after it is that speaker
+        self.last_is_person = False
         self.descriptions = Descriptions(document)
 
     def resolve(self, f: Found) -> Source | None:
@@ -35,15 +38,22 @@ class SourceResolver:
         first, last = f.source
         span = self.document.token_span(first, last)
         entity = self._entity_of(head, first, last)
-        if entity is None and head.lower_ in self.lex.source_pronouns:
+        pronoun = entity is None and head.lower_ in self.lex.source_pronouns
+        if pronoun:
             entity = self._antecedent(head)
-            if entity is not None:
+            if entity is not None and (entity.type == "PERSON" or pronoun_kind(self.lex, head) != "person"):
                 self.document.add_mention(entity, head.idx, head.idx + len(head), "pronoun")
         elif entity is None and head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in self.lex.source_nouns:
             entity = self._description(doc[first : last + 1], head)
         source = Source(start=span.start, end=span.end, text=span.text, entity=entity.id if entity else None)
+        if not pronoun:  # "He said ... He added": the pronoun keeps the speaker it continues
+            self.last_is_person = (entity is not None and entity.type == "PERSON") or self._person_noun(head)
         self.last_source = source
         return source
+
+    def _person_noun(self, head: Token) -> bool:
+        """A singular common noun that is not a body: "figure", "spokesman", not "ministry"."""
+        return head.pos_ == "NOUN" and head.tag_ == "NN" and head.lemma_.lower() not in self.lex.collective_nouns
 
     def _entity_of(self, head: Token, first: int, last: int) -> Entity | None:
         te = self.document.token_entity
@@ -75,8 +85,8 @@ class SourceResolver:
         last = self.last_source
         if last is not None and last.entity and last.end <= pronoun.idx:
             ent = self.document.entity(last.entity)
-            if ent is not None and source_agrees(kind, ent):
-                return ent
+            if ent is not None and (source_agrees(kind, ent) or (kind == "person" and self.last_is_person)):
+                return ent  # "The masked ISIS figure said ... He said": the speaker, counted under ISIS
         # otherwise the latest mention that ends before it and agrees, the mentions added so far included
         mentions = MentionIndex(self.document.entities, ties="earlier-entity")
         return mentions.latest(pronoun.idx, lambda e: source_agrees(kind, e), ended=True)
