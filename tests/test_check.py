@@ -39,6 +39,13 @@ def articles():
             published="2025-03-05",
             title="Harbour master: no fire",
         ),
+        # no stored claim: found by its body alone (the articles' full-text index, migration 0006)
+        make_analysis(
+            "Smoke hung over the harbour on Wednesday. A fire destroyed the fuel depot in Kalen overnight.",
+            url="https://d.example/body",
+            publisher="Delta",
+            published="2025-03-05",
+        ),
         make_analysis(
             "The city council said the new library would open in the spring after a long delay.",
             [("The city council", "said", "the new library would open in the spring after a long delay")],
@@ -91,6 +98,32 @@ def test_the_hoax_article_does_not_support(store):
     hoax = rows.get("https://b.example/hoax")
     assert hoax is not None and hoax["stance"] != "supports"
     assert any(e["status"] == "denied" for e in hoax["evidence"])
+
+
+def test_an_article_is_found_by_its_body_where_no_claim_holds_the_words(store):
+    rows = {r["url"]: r for r in ledger.check(CLAIM, db=store)}
+    assert "https://d.example/body" in rows
+    assert all(e["kind"] == "sentence" for e in rows["https://d.example/body"]["evidence"])
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_ledger_from_before_the_body_index_gets_its_articles_indexed(backend, tmp_path):
+    from contextlib import nullcontext
+
+    from claimgraph.store import upgrade
+
+    if backend == "postgresql" and PG_SKIP:
+        pytest.skip(PG_SKIP)
+    tables = ("articles", "analyses", "entities", "claims", "events", "relations")
+    with postgres_schema() if backend == "postgresql" else nullcontext(str(tmp_path / "old.sqlite")) as url:
+        with open_store(url, migrate=False) as s:
+            upgrade(s.engine, "0005")
+            with s.engine.begin() as conn:  # at 0005 there is no body index to fill
+                add_records(conn, [Record(a, f"t{i}") for i, a in enumerate(articles())])
+            before = {name: s.count(name) for name in tables}
+        with open_store(url) as s:  # opening migrates: 0006 indexes the stored articles, losing nothing
+            assert {name: s.count(name) for name in tables} == before
+            assert "https://d.example/body" in {r["url"] for r in ledger.check(CLAIM, db=s)}
 
 
 def test_query_narrows_the_candidates(store):

@@ -38,7 +38,12 @@ def test_committed_file_has_the_scripts_format(name):
     data = json.loads((HERE / name).read_text(encoding="utf-8"))
     assert data["format"] == FORMAT and data["encoder"] == ENCODER[name]
     assert tuple(data["classes"]) == CLASSES and tuple(data["features"]) == FEATURES
-    assert np.asarray(data["coef"]).shape == (len(CLASSES), len(FEATURES))
+    if data["model"] == "logistic":
+        assert np.asarray(data["coef"]).shape == (len(CLASSES), len(FEATURES))
+    else:
+        trees = data["trees"]
+        assert len(trees["root"]) == len(trees["cls"]) and len(data["baseline"]) == len(CLASSES)
+        assert max(trees["feature"]) < len(FEATURES)
     model = Combiner(data)
     p = model.proba(np.zeros(len(FEATURES)))
     assert p.shape == (1, len(CLASSES)) and abs(p.sum() - 1) < 1e-9
@@ -72,3 +77,19 @@ def test_a_retrain_on_a_small_slice_runs(tmp_path):
     assert set(data) == set(json.loads((HERE / "stance.json").read_text(encoding="utf-8")))
     assert report["pairs"] > 0 and 0 <= report["cv"]["macro_f1"] <= 1
     pytest.importorskip("sklearn")
+
+
+def test_exported_trees_score_as_scikit_learn_does():
+    pytest.importorskip("sklearn")
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    train = _script()
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, len(FEATURES)))
+    y = np.array(CLASSES)[(X[:, 0] > 0) * 2 + (X[:, 3] > 0.5)]  # all four classes, from two features
+    gb = HistGradientBoostingClassifier(max_iter=20, max_leaf_nodes=7, random_state=0).fit(X, y)
+    data = {"format": FORMAT, "encoder": "lexical", "model": "trees", "classes": list(CLASSES)}
+    data |= {"features": list(FEATURES)} | train.export_trees(gb, CLASSES)
+    ours = Combiner(data).proba(X[:50])
+    theirs = gb.predict_proba(X[:50])[:, [list(gb.classes_).index(c) for c in CLASSES]]
+    assert np.allclose(ours, theirs, atol=1e-6)

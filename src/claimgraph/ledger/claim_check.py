@@ -93,6 +93,40 @@ def _text_hits(store: Store, words: list[str], where: list) -> sa.Select | None:
     )
 
 
+def _body_hits(store: Store, words: list[str], q: Query, where: list) -> sa.Select | None:
+    """(article, weight) of the articles whose whole text best matches the words, best first
+    (migration 0006's index): an article is found by its body even where no stored claim holds the words."""
+    if not words:
+        return None
+    if store.is_sqlite:
+        expr = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+        fts = sa.table("articles_fts", sa.column("rowid"), sa.column("rank"))
+        match = (
+            sa.select(fts.c.rowid.label("article_id"), (-fts.c.rank).label("weight"))
+            .where(sa.literal_column("articles_fts").op("MATCH")(expr))
+            .order_by(fts.c.rank)
+            .limit(HITS)
+        )
+    else:
+        query = sa.func.claimgraph_tsquery(words[0])
+        for w in words[1:]:
+            query = query.op("||")(sa.func.claimgraph_tsquery(w))
+        tsv = sa.literal_column("articles.tsv")
+        rank = sa.func.ts_rank(tsv, query)
+        match = (
+            sa.select(t.articles.c.id.label("article_id"), rank.label("weight"))
+            .where(tsv.op("@@")(query))
+            .order_by(rank.desc(), t.articles.c.id)
+            .limit(HITS)
+        )
+    found = match.subquery()
+    stmt = sa.select(found.c.article_id, found.c.weight).where(found.c.article_id.not_in(t.superseded_articles()))
+    if q.has_text or q.filters:
+        # the query's filters are on claims: an article qualifies by a claim of its own that passes them
+        stmt = stmt.where(found.c.article_id.in_(sa.select(t.claims.c.article_id).where(*where)))
+    return stmt.order_by(found.c.weight.desc())
+
+
 def _entity_hits(claim: str, where: list) -> sa.Select | None:
     keys = sorted({name_key(m.group()) for m in _NAME.finditer(claim)} - {""})
     if not keys:
@@ -114,8 +148,13 @@ def candidates(store: Store, claim: str, q: Query, limit: int) -> list[int]:
     hits: Counter[int] = Counter()
     best: dict[int, float] = {}
     clusters: set[int] = set()
+    words = search_words(claim)
+    body: dict[int, float] = {}
     with store.engine.connect() as conn:
-        for stmt in (_text_hits(store, search_words(claim), where), _entity_hits(claim, where)):
+        stmt = _body_hits(store, words, q, where)
+        if stmt is not None:
+            body = {article: float(weight) for article, weight in conn.execute(stmt)}
+        for stmt in (_text_hits(store, words, where), _entity_hits(claim, where)):
             if stmt is None:
                 continue
             for _, article, cluster, weight in conn.execute(stmt):
@@ -132,7 +171,8 @@ def candidates(store: Store, claim: str, q: Query, limit: int) -> list[int]:
             )
             for (article,) in conn.execute(same):
                 hits[article] += 1
-    return sorted(hits, key=lambda a: (-best.get(a, 0.0), -hits[a], a))[:limit]
+    # the body's match ranks first (every article has a body, not every one a matching claim)
+    return sorted(hits.keys() | body.keys(), key=lambda a: (-body.get(a, 0.0), -best.get(a, 0.0), -hits[a], a))[:limit]
 
 
 ARTICLE_COLUMNS = (

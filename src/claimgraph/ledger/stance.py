@@ -2,16 +2,19 @@
 claims, scored with the fitted combiner (training/stance/train.py).
 
 One feature function for the training script and `check()`, so what was
-fitted is what runs. Scoring is plain numpy: a multinomial logistic
-regression over standardised features, read from fitted/stance.json.
+fitted is what runs. Scoring is plain numpy, read from fitted/stance.json: a
+multinomial logistic regression over standardised features (what the script
+fits by default), or gradient-boosted trees (`--model trees`).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -20,7 +23,7 @@ from claimgraph.fitted import HERE, load_fitted
 from claimgraph.lexicons import load_table
 from claimgraph.text.semantic import CachedEncoder, Encoder, load_encoder, semantic_available, terms
 
-FORMAT = "claimgraph/stance@1"
+FORMAT = "claimgraph/stance@2"
 CLASSES = ("unrelated", "discusses", "supports", "refutes")
 FEATURES = (
     "sim_max",
@@ -42,6 +45,38 @@ FEATURES = (
     "sim_x_refute",
     "sim_x_discuss",
     "overlap_x_refute",
+    "sent_overlap_max",
+    "bigram_overlap",
+    "claim_discuss",
+    "refute_near",
+    "refute_lead",
+    "discuss_lead",
+    "negation_top",
+    "log_claim_terms",
+    "claim_negation",
+    "support_top",
+    "support_lead",
+    "support_density",
+    "refute_weighted",
+    "discuss_weighted",
+    "support_weighted",
+    "denied_sim",
+    "hedged_sim",
+    "claim_polar",
+    "polar_x_refute",
+    "polar_x_plain",
+    "claim_attribution",
+    "attribution_density",
+    "refute_match",
+    "discuss_match",
+    "support_match",
+    "denied_share",
+    "negation_match",
+    "polarity_clash",
+    "polar_x_sim",
+    "polar_x_support",
+    "polar_x_overlap",
+    "polar_x_sent_overlap",
 )
 TOP = 3  # sentences nearest the claim that the cue counts read
 
@@ -99,8 +134,43 @@ def cues() -> dict[str, re.Pattern]:
     }
 
 
+_APOSTROPHES = str.maketrans("\u2019\u2018\u02bc", "'" * 3)
+
+
+# an article's sentences are read again for every claim that finds it: their counts and words are kept
+@lru_cache(maxsize=1 << 17)
 def count(side: str, text: str) -> int:
-    return len(cues()[side].findall(text.lower()))
+    return len(cues()[side].findall(text.lower().translate(_APOSTROPHES)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _term_set(text: str) -> frozenset[str]:
+    return frozenset(terms(text))
+
+
+@lru_cache(maxsize=1 << 12)
+def _terms(text: str) -> tuple[str, ...]:
+    return tuple(terms(text))
+
+
+def _weighted(side: str, texts: list[str], sims: np.ndarray) -> float:
+    """The side's cues a sentence, averaged with the sentences' similarity to the claim as weights."""
+    w = np.clip(sims, 0.0, None)
+    if not len(texts) or w.sum() == 0:
+        return 0.0
+    return float(np.dot(w, [min(count(side, x), 3) for x in texts]) / w.sum())
+
+
+def _match(side: str, sentences: list[Unit], sentence_terms: list[frozenset[str]], claim_terms: set[str]) -> float:
+    """The largest share of the claim's words in one sentence that holds a cue of the side."""
+    n = max(len(claim_terms), 1)
+    shares = (len(claim_terms & st) / n for u, st in zip(sentences, sentence_terms, strict=True) if count(side, u.text))
+    return max(shares, default=0.0)
+
+
+def _max_sim(units: list[Unit], sims: np.ndarray, keep: Callable[[Unit], bool]) -> float:
+    """The greatest similarity to the claim among the stored claims that `keep` accepts (0 where none)."""
+    return max((float(sims[i]) for i, u in enumerate(units) if keep(u)), default=0.0)
 
 
 @dataclass
@@ -122,8 +192,9 @@ def assess(claim: str, doc: Doc, encoder: Encoder) -> Assessment:
     order = [int(i) for i in np.argsort(-sims, kind="stable")]
     top = [doc.sentences[i].text for i in order[:TOP]]
     claim_terms = set(terms(claim))
-    body_terms = set(terms(" ".join(u.text for u in doc.sentences)))
-    lead_terms = set(terms(" ".join(u.text for u in doc.sentences[:2])))
+    sentence_terms = [_term_set(u.text) for u in doc.sentences]
+    body_terms = frozenset().union(*sentence_terms)
+    lead_terms = frozenset().union(*sentence_terms[:2])
     n = max(len(claim_terms), 1)
     overlap = len(claim_terms & body_terms) / n
     overlap_lead = len(claim_terms & lead_terms) / n
@@ -136,6 +207,21 @@ def assess(claim: str, doc: Doc, encoder: Encoder) -> Assessment:
     claim_refute = min(count("refute", claim), 2)
     best_sentence = top[0] if top else ""
     mismatch = float((count("negation", claim) > 0) != (count("negation", best_sentence) > 0))
+    # the whole body against the claim: the sentence holding most of its words, its word pairs anywhere,
+    # and the cues next to the best sentence and in the lead (a debunk often says so first)
+    sent_overlap = max((len(claim_terms & st) / n for st in sentence_terms), default=0.0)
+    claim_pairs = set(itertools.pairwise(terms(claim)))
+    body_pairs = set(itertools.pairwise(_terms(body)))
+    bigram_overlap = len(claim_pairs & body_pairs) / max(len(claim_pairs), 1)
+    near = {j for i in order[:1] for j in (i - 1, i, i + 1) if 0 <= j < len(doc.sentences)}
+    refute_near = min(sum(count("refute", doc.sentences[j].text) for j in near), 5)
+    lead = " ".join(u.text for u in doc.sentences[:3])
+    negation_top = min(sum(count("negation", x) for x in top), 5)
+    refute_weighted = _weighted("refute", texts[: len(doc.sentences)], sims)
+    polar = float(min(count("negation", claim) + claim_refute, 2))
+    negated = float(polar > 0)
+    support_top = min(sum(count("support", x) for x in top), 5)
+    negation_match = _match("negation", doc.sentences, sentence_terms, claim_terms)
     best_claim = int(np.argmax(claim_sims)) if len(claim_sims) else None
     best = doc.claims[best_claim] if best_claim is not None else None
     sim_max = float(sims[order[0]]) if order else 0.0
@@ -159,12 +245,47 @@ def assess(claim: str, doc: Doc, encoder: Encoder) -> Assessment:
         sim_max * refute_top,
         sim_max * discuss_top,
         overlap * refute_density,
+        sent_overlap,
+        bigram_overlap,
+        min(count("discuss", claim) + claim.count("?"), 3),
+        refute_near,
+        min(count("refute", lead), 5),
+        min(count("discuss", lead), 5),
+        negation_top,
+        math.log1p(len(claim_terms)),
+        min(count("negation", claim), 3),
+        support_top,
+        min(count("support", lead), 5),
+        min(count("support", body) / nsent, 2.0),
+        refute_weighted,
+        _weighted("discuss", texts[: len(doc.sentences)], sims),
+        _weighted("support", texts[: len(doc.sentences)], sims),
+        _max_sim(doc.claims, claim_sims, lambda u: u.status == "denied"),
+        _max_sim(doc.claims, claim_sims, lambda u: u.status in ("reported", "speculated") or bool(u.hedges)),
+        # a claim that itself denies ("X did not ...", "the hoax that ...") is refuted by a body that asserts
+        polar,
+        polar * refute_weighted,
+        polar * float(refute_top == 0),
+        min(count("attribution", claim), 3),
+        min(count("attribution", body) / nsent, 2.0),
+        *(_match(side, doc.sentences, sentence_terms, claim_terms) for side in ("refute", "discuss", "support")),
+        sum(u.status == "denied" for u in doc.claims) / max(len(doc.claims), 1),
+        negation_match,
+        # the claim negated and its best match not, or the other way round
+        abs(negated - negation_match),
+        # how much of a negated claim the body matches: a body that asserts it at length refutes it
+        negated * sim_max,
+        negated * support_top,
+        negated * overlap,
+        negated * sent_overlap,
     ]
     return Assessment(np.asarray(row, dtype=np.float64), order, best_claim, sims, claim_sims)
 
 
 class Combiner:
-    """The fitted multinomial logistic regression, scored with numpy."""
+    """The fitted combiner, scored with numpy: a multinomial logistic regression over
+    standardised features (`"model": "logistic"`), or gradient-boosted trees (`"trees"`:
+    every tree's nodes in flat arrays, each tree adding to one class's logit)."""
 
     def __init__(self, data: dict) -> None:
         if data.get("format") != FORMAT:
@@ -173,14 +294,43 @@ class Combiner:
             raise ResourceError("stance file's features are not this code's: make train-stance")
         self.classes = tuple(data["classes"])
         self.encoder = data["encoder"]
-        self.mean = np.asarray(data["mean"])
-        self.scale = np.asarray(data["scale"])
-        self.coef = np.asarray(data["coef"])
-        self.intercept = np.asarray(data["intercept"])
+        self.kind = data["model"]
+        if self.kind == "logistic":
+            self.mean = np.asarray(data["mean"])
+            self.scale = np.asarray(data["scale"])
+            self.coef = np.asarray(data["coef"])
+            self.intercept = np.asarray(data["intercept"])
+        elif self.kind == "trees":
+            trees = data["trees"]
+            self.baseline = np.asarray(data["baseline"], dtype=np.float64)
+            self.depth = int(trees["depth"])
+            self.root = np.asarray(trees["root"], dtype=np.int64)
+            self.feature = np.asarray(trees["feature"], dtype=np.int64)
+            self.threshold = np.asarray(trees["threshold"], dtype=np.float64)
+            self.left = np.asarray(trees["left"], dtype=np.int64)
+            self.right = np.asarray(trees["right"], dtype=np.int64)
+            self.value = np.asarray(trees["value"], dtype=np.float64)
+            # which class's logit each tree adds to, as a (trees, classes) 0/1 matrix
+            self.adds_to = np.eye(len(self.classes))[np.asarray(trees["cls"], dtype=np.int64)]
+        else:
+            raise ResourceError(f"stance file has model {self.kind!r}, expected logistic or trees")
+
+    def _logits(self, rows: np.ndarray) -> np.ndarray:
+        if self.kind == "logistic":
+            return (rows - self.mean) / self.scale @ self.coef.T + self.intercept
+        # all rows down all trees at once, a level a step; a leaf points at itself (left = -1)
+        node = np.repeat(self.root[None, :], len(rows), axis=0)
+        at = np.arange(len(rows))[:, None]
+        for _ in range(self.depth):
+            inner = self.left[node] >= 0
+            if not inner.any():
+                break
+            left = rows[at, self.feature[node]] <= self.threshold[node]
+            node = np.where(inner, np.where(left, self.left[node], self.right[node]), node)
+        return self.baseline + self.value[node] @ self.adds_to
 
     def proba(self, rows: np.ndarray) -> np.ndarray:
-        z = (np.atleast_2d(rows) - self.mean) / self.scale
-        logits = z @ self.coef.T + self.intercept
+        logits = self._logits(np.atleast_2d(np.asarray(rows, dtype=np.float64)))
         logits -= logits.max(axis=1, keepdims=True)
         e = np.exp(logits)
         return e / e.sum(axis=1, keepdims=True)

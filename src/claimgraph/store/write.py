@@ -169,6 +169,7 @@ def _store_fresh(
         ],
     )
     insert_rows(conn, t.minhash_bands, [{"band": b, "article_id": article_ids[i]} for i in fresh for b in bands[i]])
+    index_article_text(conn, [(article_ids[i], records[i].analysis.title, records[i].analysis.text) for i in fresh])
     _add_parts(conn, [(article_ids[i], records[i].analysis) for i in fresh])
     for i in fresh:
         outcome: Outcome = "updated" if i in replaces else "near-duplicate" if group_of[i] != article_ids[i] else "new"
@@ -243,6 +244,30 @@ def article_row(rec: Record, sig: np.ndarray, now: str, article_id: int, group_i
         "minhash": minhash.to_bytes(sig),
         "ingested_at": now,
     }
+
+
+def index_article_text(conn: Connection, items: Sequence[tuple[int, str | None, str]]) -> None:
+    """Put (article id, title, text) in the whole-article full-text index (migration 0006):
+    SQLite's contentless `articles_fts`, PostgreSQL's `articles.tsv`, cut as the claims' index is."""
+    if not items or not _has_text_index(conn):
+        return
+    rows = [{"id": article_id, "text": f"{title}\n{text}" if title else text} for article_id, title, text in items]
+    if conn.dialect.name == "sqlite":
+        conn.execute(sa.text("INSERT INTO articles_fts(rowid, text) VALUES (:id, :text)"), rows)
+    else:
+        conn.execute(sa.text("UPDATE articles SET tsv = claimgraph_tsvector(:text, '') WHERE id = :id"), rows)
+
+
+def _has_text_index(conn: Connection) -> bool:
+    # a ledger held at a revision before 0006 (tests, a pinned upgrade) has none: 0006 indexes what is stored
+    if conn.dialect.name == "sqlite":
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles_fts'"
+    else:
+        sql = (
+            "SELECT 1 FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = 'articles' AND column_name = 'tsv'"
+        )
+    return conn.exec_driver_sql(sql).first() is not None
 
 
 def lock_writer(conn: Connection) -> None:
