@@ -231,3 +231,41 @@ def test_an_updated_article_leaves_its_old_version_out_of_stories(store):
     old = [r for r in rows if r.superseded_by is not None]
     assert old and all(r.story_id is None for r in old)
     assert all(r.story_id is not None for r in rows if r.superseded_by is None)
+
+
+def test_a_batch_spanning_months_with_undated_articles_equals_a_full_relink(store):
+    # the stored postings are read per term for the windows of the batch's articles that hold it
+    analyses, _gold = two_stories()
+    first = [*analyses[:4], article(*FLOOD[1][:1], None, *FLOOD[1][2:], "flood-undated-early")]
+    add(store, *first)
+    ledger.link(db=store)
+    batch = [
+        article(*FLOOD[0][:1], "2024-06-20", *FLOOD[0][2:], "flood-june"),
+        analyses[4],
+        article(*CHESS[2][:1], None, *CHESS[2][2:], "chess-undated"),
+        analyses[5],
+        article(*FLOOD[2][:1], "2024-06-30", *FLOOD[2][2:], "flood-june-2"),
+    ]
+    add(store, *batch)
+    assert ledger.link(db=store).mode == "incremental"
+    batched = story_ids(store)
+    ledger.relink(db=store)
+    assert story_ids(store) == batched
+
+
+def test_the_windows_read_per_term_are_merged_where_they_overlap():
+    from datetime import date, timedelta
+
+    from claimgraph.link.story_ids import _windows
+
+    day = date(2024, 3, 1)
+    new = [(1, day), (2, day + timedelta(days=30)), (3, day + timedelta(days=200)), (4, None)]
+    vectors = {1: {"flood": 1.0}, 2: {"flood": 1.0}, 3: {"flood": 1.0, "june": 1.0}, 4: {"undated": 1.0}}
+    w = timedelta(days=21)
+    windows = _windows(new, vectors)
+    assert windows["flood"] == [
+        (day - w, day + timedelta(days=30) + w),
+        (day + timedelta(days=200) - w, day + timedelta(days=200) + w),
+    ]
+    assert windows["june"] == [(day + timedelta(days=200) - w, day + timedelta(days=200) + w)]
+    assert windows["undated"] == [(date.min, date.max)]

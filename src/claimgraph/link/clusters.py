@@ -115,17 +115,9 @@ def _tails(conn: Connection, new: list[Claim]) -> tuple[_Buckets, list[Claim]]:
             keys.update(bands)
             if source is not None:
                 sources.add(source)
-    window = max(BUCKET_WINDOW, SOURCE_WINDOW)
-    rank = (
-        sa.func.row_number()
-        .over(partition_by=t.claim_bands.c.band, order_by=t.claim_bands.c.claim_id.desc())
-        .label("rank")
-    )
     tail: list[tuple[int, int]] = []
     for chunk in chunks(sorted(keys | sources)):
-        ranked = sa.select(t.claim_bands.c.band, t.claim_bands.c.claim_id, rank).where(t.claim_bands.c.band.in_(chunk))
-        sub = ranked.subquery()
-        tail.extend(conn.execute(sa.select(sub.c.band, sub.c.claim_id).where(sub.c.rank <= window)).all())
+        tail.extend(conn.execute(_tail_query(chunk)).all())
     ids = sorted({cid for _band, cid in tail})
     stored: dict[int, Claim] = {}
     for chunk in chunks(ids):
@@ -135,6 +127,24 @@ def _tails(conn: Connection, new: list[Claim]) -> tuple[_Buckets, list[Claim]]:
         if cid in stored:
             (buckets.sources if band in sources else buckets.bands)[band].append(stored[cid])
     return buckets, list(stored.values())
+
+
+def _tail_query(bands) -> sa.TextClause:
+    """(band, claim id) of the latest max(BUCKET_WINDOW, SOURCE_WINDOW) claims of each band:
+    one index seek per band finds the id its tail starts at, and the tail is
+    read from there (a row_number() over each band would read whole buckets,
+    and a source's bucket holds all its claims). The bands are integer
+    literals: compiling thousands of bound parameters costs more than the query."""
+    window = max(BUCKET_WINDOW, SOURCE_WINDOW)
+    keys = ", ".join(f"({int(b)})" for b in bands)
+    return sa.text(
+        f"WITH keys(band) AS (VALUES {keys}), "
+        "starts AS (SELECT keys.band AS band, coalesce((SELECT later.claim_id FROM claim_bands AS later "
+        f"WHERE later.band = keys.band ORDER BY later.claim_id DESC LIMIT 1 OFFSET {window - 1}), -1) AS start "
+        "FROM keys) "
+        "SELECT claim_bands.band, claim_bands.claim_id FROM starts "
+        "JOIN claim_bands ON claim_bands.band = starts.band AND claim_bands.claim_id >= starts.start"
+    )
 
 
 # ------------------------------------------------------------------ full and incremental runs

@@ -164,6 +164,12 @@ class Placed:
         for w, x in vector.items():
             self.postings[w][period].append((article, x))
 
+    def add_posting(self, article: int, term: str, weight: float, published: date | None) -> None:
+        """One term of an article placed earlier, as `add` files it: the linker
+        reads only the terms of a stored article that a new one can meet."""
+        self.published[article] = published
+        self.postings[term][_period(published)].append((article, weight))
+
     def scores(self, vector: Vector, published: date | None) -> dict[int, float]:
         """The earlier articles sharing a term with `vector` inside the time window, with the dot product."""
         acc: dict[int, float] = defaultdict(float)

@@ -11,8 +11,9 @@ reads just those rows, so it gives what a full run gives.
 from __future__ import annotations
 
 import json
-from collections import Counter
-from datetime import timedelta
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -63,7 +64,7 @@ def place_stories(conn: Connection, full: bool) -> None:
         vectors[aid] = stories.weighted(text, entities)
 
     placed, uf = stories.Placed(), UnionFind()
-    stored_roots = _load_candidates(conn, new, {w for v in vectors.values() for w in v}, placed, uf)
+    stored_roots = _load_candidates(conn, new, vectors, placed, uf) if n else set()
     for aid, published in new:
         vector = vectors[aid]
         for other, score in placed.scores(vector, published).items():
@@ -117,31 +118,59 @@ def _write_df(conn: Connection, df: dict[str, int], touched: set[str]) -> None:
     insert_chunked(conn, t.story_df, [{"term": w, "df": df[w]} for w in words])
 
 
-def _load_candidates(conn: Connection, new: list, words: set[str], placed: stories.Placed, uf: UnionFind) -> set[int]:
-    """The placed articles sharing a term with the new ones, inside the time
-    window of the new ones' dates (undated ones always): into `placed`, each
-    hanging under its story in `uf`. Returns their stories."""
-    dates = [p for _aid, p in new if p is not None]
-    window = timedelta(days=stories.WINDOW_DAYS)
-    when = sa.true()  # an undated new article is compared with every date
-    if len(dates) == len(new):
-        when = sa.or_(_a.published.is_(None), _a.published.between(min(dates) - window, max(dates) + window))
+def _load_candidates(
+    conn: Connection, new: list, vectors: dict[int, stories.Vector], placed: stories.Placed, uf: UnionFind
+) -> set[int]:
+    """The placed articles sharing a term with a new one inside that one's
+    time window (undated ones always), with the postings of those terms only:
+    into `placed`, each hanging under its story in `uf`. Returns their stories.
+
+    A batch spans months, so its overall date range would take in nearly every
+    article: the postings are kept per term, for the windows of the new
+    articles that hold it. They are read without the articles (a join per
+    posting costs more than reading them all), whose dates are read once each."""
+    windows = _windows(new, vectors)
     s = t.story_terms.c
     postings = []
-    for chunk in chunks(sorted(words)):
-        query = (
-            sa.select(s.article_id, s.term, s.weight, _a.published, _a.story_id)
-            .join(t.articles, _a.id == s.article_id)
-            .where(s.term.in_(chunk), when)
-        )
-        postings.extend(conn.execute(query).all())
+    for chunk in chunks(sorted(windows)):
+        postings.extend(conn.execute(sa.select(s.article_id, s.term, s.weight).where(s.term.in_(chunk))).all())
+    articles: dict[int, tuple] = {}
+    for chunk in chunks(sorted({aid for aid, _w, _x in postings})):
+        query = sa.select(_a.id, _a.published, _a.story_id).where(_a.id.in_(chunk))
+        articles.update((aid, (published, story)) for aid, published, story in conn.execute(query))
     roots = set()
-    vectors: dict[int, dict[str, float]] = {}
-    for aid, term, weight, published, story in sorted(postings, key=lambda r: r[0]):
-        vectors.setdefault(aid, {})[term] = weight
-        placed.published[aid] = published
+    starts = {w: [lo for lo, _hi in ranges] for w, ranges in windows.items()}
+    # in any order: an article's score sums its terms in the new vector's order, and unions keep the smallest root
+    for aid, term, weight in postings:
+        published, story = articles[aid]
+        if published is not None:
+            at = bisect_right(starts[term], published) - 1  # the last range starting by then, if any
+            if at < 0 or published > windows[term][at][1]:
+                continue
+        placed.add_posting(aid, term, weight, published)
         uf.parent[aid] = story
         roots.add(story)
-    for aid, vector in vectors.items():
-        placed.add(aid, vector, placed.published[aid])
     return roots
+
+
+def _windows(new: list, vectors: dict[int, stories.Vector]) -> dict[str, list[tuple[date, date]]]:
+    """Each term of the new articles with the date ranges in which a placed
+    article's posting of it can be compared: the union of the time windows
+    of the new articles that hold it (every date for an undated one), merged: disjoint, in order."""
+    window = timedelta(days=stories.WINDOW_DAYS)
+    spans: dict[str, list[tuple[date, date]]] = defaultdict(list)
+    for aid, published in new:
+        span = (date.min, date.max) if published is None else (published - window, published + window)
+        for w in vectors[aid]:
+            spans[w].append(span)
+    out: dict[str, list[tuple[date, date]]] = {}
+    for w, ranges in spans.items():
+        ranges.sort()
+        merged = [ranges[0]]
+        for lo, hi in ranges[1:]:
+            if lo > merged[-1][1]:
+                merged.append((lo, hi))
+            elif hi > merged[-1][1]:
+                merged[-1] = (merged[-1][0], hi)
+        out[w] = merged
+    return out

@@ -89,9 +89,11 @@ entities = Table(
     Column("lat", Float),
     Column("lon", Float),
     # The cross-article entity this one is (filled by the linker).
-    Column("xentity_id", Integer, index=True),
+    Column("xentity_id", Integer),
     # Why it joined that xentity: the earlier entity it matched and the evidence (link/evidence.py).
     Column("xentity_reason", Text),
+    # covers what a cross-article entity's row is aggregated from (link/entities.py `_xentity_rows`)
+    Index("ix_entities_xentity", "xentity_id", "name", "type", "gazetteer_id", "article_id"),
 )
 
 # Every key an entity answers to (its name and aliases under the alias rules).
@@ -99,7 +101,8 @@ entity_keys = Table(
     "entity_keys",
     metadata,
     Column("entity_id", Integer, ForeignKey("entities.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("key", String(512), nullable=False, index=True),
+    Column("key", String(512), nullable=False),
+    Index("ix_entity_keys_key_entity", "key", "entity_id"),  # covering: the linker reads entities by key
 )
 
 # Entities unified across articles.
@@ -190,9 +193,10 @@ claim_bands = Table(
 story_terms = Table(
     "story_terms",
     metadata,
-    Column("term", String(512), nullable=False, index=True),
+    Column("term", String(512), nullable=False),
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("weight", Float, nullable=False),
+    Index("ix_story_terms_postings", "term", "article_id", "weight"),  # covering: a term's postings
 )
 
 # How many placed articles hold each term: the IDF a new article is weighed with.
