@@ -1,140 +1,296 @@
-"""The second stage, over the Parquet output of the first: exact and
+"""The second stage, in Spark over the Parquet output of the first: exact and
 near-duplicate groups, revisions, claim clusters and their independent-source
-counts, with the ledger's own rules and parameters.
+counts, with the ledger's own rules and parameters, as DataFrame operations
+(nothing but the summary counts comes back to the driver).
 
-Near-duplicate candidates come from a Spark self-join of the MinHash LSH
-bands (store.write's NUM_PERM, BANDS; pairs at NEAR or above are copies);
-placing articles in groups and claims in clusters then walks them in id order
-on the driver, as the ledger does (store.write, link.clusters.cluster_claims),
-so the result is the ledger's for the same pages in the same order.
+The ledger decides in id order, one article or claim at a time; what each
+decision looks at is fixed by that order alone, so it can be worked out for
+all rows at once and the result is the ledger's:
+
+- articles: the first of a content hash is stored, the others are its
+  duplicates; a stored article whose key an earlier stored one has is a
+  revision of it; any other points at its best earlier match of a shared
+  MinHash band (store.write's NUM_PERM, BANDS; the most equal slots, the
+  earliest of equals) at NEAR or above. Every pointer goes to a smaller id,
+  so a group is a tree of pointers and its id the tree's smallest article.
+- claims (link.clusters, a full run): each is compared with the last
+  BUCKET_WINDOW claims before it in each of its LSH buckets (link.similarity's
+  NUM_PERM, BANDS over content words) and the last SOURCE_WINDOW of its
+  source; the pairs `compare` calls the same are unions, so clusters are the
+  connected components of those pairs, each named by its smallest claim (the
+  skip of a cluster already joined only saves compares that change nothing).
+
+Content words and bucket keys are the ledger's own functions, run over each
+partition of claims (mapPartitions: no per-row UDF, no pandas); the rest is joins,
+windows and iterated min-label propagation for the components.
 
 Writes groups (article_id, group_id, duplicate_of, superseded_by),
 claim_clusters (claim_id, cluster_id) and clusters (the ledger's columns)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import shutil
+import uuid
 from pathlib import Path
 
-from claimgraph.backfill.tables import arrow_schema, read, write
-from claimgraph.link.clusters import cluster_claims, cluster_row
+from claimgraph.backfill.tables import arrow_schema
+from claimgraph.link.clusters import BUCKET_WINDOW, SOURCE_WINDOW
 from claimgraph.link.records import Claim
-from claimgraph.store.write import NEAR
-from claimgraph.text import minhash
+from claimgraph.link.similarity import SAME_CONTENT, SAME_SOURCE, bucket_keys, words_of
+from claimgraph.store.write import NEAR, NUM_PERM
+
+_ARROW_TO_SPARK = {"int64": "bigint", "string": "string", "binary": "binary", "bool": "boolean", "date32[day]": "date"}
+CLAIM_KEYS = "id bigint, words array<string>, bands array<bigint>, source bigint"
 
 
 def group_and_cluster(spark, out: str) -> dict[str, int]:
-    pairs = candidate_pairs(spark, out)
-    groups = article_groups(out, pairs)
-    members, contradicted = claim_clusters(out, groups)
-    _write(out, groups, members, contradicted)
-    stored = [g for g in groups.values() if g["duplicate_of"] is None]
+    from pyspark.sql import functions as f
+
+    groups = article_groups(spark, out).localCheckpoint()
+    claims = current_claims(spark, out, groups).localCheckpoint()
+    same, opposed = claim_pairs(claims)
+    root = components(spark, same.select(f.col("c").alias("u"), f.col("o").alias("v")))
+    members = (
+        claims.join(root, claims.id == root.node, "left")
+        .withColumn("cluster_id", f.coalesce("root", "id"))
+        .drop("node", "root")
+        .localCheckpoint()
+    )
+    clusters = cluster_rows(spark, out, members, opposed).localCheckpoint()
+    _write(groups, out, "groups", "article_id")
+    _write(members.select(f.col("id").alias("claim_id"), "cluster_id"), out, "claim_clusters", "claim_id")
+    _write(clusters, out, "clusters", "id")
+    stored = groups.where(f.col("duplicate_of").isNull())
     return {
-        "articles": len(stored),
-        "duplicates": len(groups) - len(stored),
-        "groups": len({g["group_id"] for g in stored}),
-        "claims": sum(len(m) for m in members.values()),
-        "clusters": len(members),
-        "multi_article_clusters": sum(1 for m in members.values() if len({c.article for c in m}) > 1),
+        "articles": stored.count(),
+        "duplicates": groups.count() - stored.count(),
+        "groups": stored.select("group_id").distinct().count(),
+        "claims": members.count(),
+        "clusters": clusters.count(),
+        "multi_article_clusters": clusters.where(f.col("articles") > 1).count(),
     }
 
 
-def candidate_pairs(spark, out: str) -> list[tuple[int, int]]:
-    """(earlier, later) article pairs that share an LSH band: a distributed join, never all pairs."""
-    folder = Path(out) / "minhash_bands"
-    if not any(folder.rglob("*.parquet")):
-        return []
+def article_groups(spark, out: str):
+    """(article_id, group_id, duplicate_of, superseded_by) of every article, as the ledger stores them."""
+    from pyspark.sql import Window
     from pyspark.sql import functions as f
 
-    bands = spark.read.parquet(str(folder)).select("band", "article_id")
+    articles = frame(spark, out, "articles", ["id", "key", "content_hash", "minhash"])
+    articles = articles.withColumn("first", f.min("id").over(Window.partitionBy("content_hash")))
+    duplicates = articles.where(f.col("id") != f.col("first")).select(
+        f.col("id").alias("article_id"),
+        f.col("first").alias("group_id"),  # a duplicate is not stored: it names the stored one
+        f.col("first").alias("duplicate_of"),
+        f.lit(None).cast("bigint").alias("superseded_by"),
+    )
+    by_key = Window.partitionBy("key").orderBy("id")
+    kept = (
+        articles.where(f.col("id") == f.col("first"))
+        .withColumn("previous", f.lag("id").over(by_key))
+        .withColumn("superseded_by", f.lead("id").over(by_key))
+        .select("id", "minhash", "previous", "superseded_by")
+        .cache()
+    )
+    revisions = kept.where(f.col("previous").isNotNull()).select(f.col("id").alias("u"), f.col("previous").alias("v"))
+    copies = _best_earlier_match(spark, out, kept)
+    root = components(spark, revisions.unionByName(copies))
+    stored = kept.join(root, kept.id == root.node, "left").select(
+        f.col("id").alias("article_id"),
+        f.coalesce("root", "id").alias("group_id"),
+        f.lit(None).cast("bigint").alias("duplicate_of"),
+        "superseded_by",
+    )
+    return stored.unionByName(duplicates)
+
+
+def _best_earlier_match(spark, out: str, kept):
+    """(u, v): u's best earlier match v at NEAR or above, for each stored article u that is not a revision."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as f
+
+    bands = frame(spark, out, "minhash_bands", ["band", "article_id"]).join(
+        kept.select(f.col("id").alias("article_id")), "article_id", "left_semi"
+    )
     a, b = bands.alias("a"), bands.alias("b")
-    joined = a.join(b, f.col("a.band") == f.col("b.band")).where(f.col("a.article_id") < f.col("b.article_id"))
-    rows = joined.select(f.col("a.article_id").alias("x"), f.col("b.article_id").alias("y")).distinct().collect()
-    return sorted((r["x"], r["y"]) for r in rows)
+    pairs = (
+        a.join(b, f.col("a.band") == f.col("b.band"))
+        .where(f.col("a.article_id") < f.col("b.article_id"))
+        .select(f.col("b.article_id").alias("u"), f.col("a.article_id").alias("v"))
+        .distinct()
+    )
+    slots = f.sequence(f.lit(0), f.lit(NUM_PERM - 1))
+    # the signature as NUM_PERM 8-byte slots, compared slot by slot: minhash.similarity in SQL
+    sigs = kept.select("id", "previous", f.transform(slots, lambda i: f.substring("minhash", i * 8 + 1, 8)).alias("s"))
+    su = sigs.where(f.col("previous").isNull()).select(f.col("id").alias("u"), f.col("s").alias("su"))
+    sv = sigs.select(f.col("id").alias("v"), f.col("s").alias("sv"))
+    equal = f.aggregate(f.zip_with("su", "sv", lambda x, y: (x == y).cast("int")), f.lit(0), lambda acc, x: acc + x)
+    scored = pairs.join(su, "u").join(sv, "v").withColumn("equal", equal)
+    scored = scored.where(f.col("equal") / f.lit(float(NUM_PERM)) >= f.lit(NEAR))
+    best = Window.partitionBy("u").orderBy(f.desc("equal"), f.asc("v"))
+    return scored.withColumn("rank", f.row_number().over(best)).where(f.col("rank") == 1).select("u", "v")
 
 
-def article_groups(out: str, pairs: list[tuple[int, int]]) -> dict[int, dict]:
-    """Each article's group, as the ledger would store it: the same text again
-    is a duplicate (not stored), new text under a stored key a revision (same
-    group, the old one superseded), a copy at NEAR or above joins its best
-    earlier match's group, anything else starts its own."""
-    table = read(out, "articles", ["id", "key", "content_hash", "minhash"]).sort_by("id")
-    earlier: dict[int, list[int]] = defaultdict(list)
-    for x, y in pairs:
-        earlier[y].append(x)
-    sigs: dict[int, object] = {}
-    by_hash: dict[str, int] = {}
-    by_key: dict[str, int] = {}
-    out_rows: dict[int, dict] = {}
-    for row in table.to_pylist():
-        aid = row["id"]
-        entry = {"article_id": aid, "group_id": aid, "duplicate_of": None, "superseded_by": None}
-        out_rows[aid] = entry
-        if row["content_hash"] in by_hash:
-            entry["duplicate_of"] = entry["group_id"] = by_hash[row["content_hash"]]
-            continue
-        by_hash[row["content_hash"]] = aid
-        sigs[aid] = minhash.from_bytes(row["minhash"])
-        old = by_key.get(row["key"])
-        by_key[row["key"]] = aid
-        if old is not None:
-            out_rows[old]["superseded_by"] = aid
-            entry["group_id"] = out_rows[old]["group_id"]
-            continue
-        best, best_sim = None, 0.0
-        for other in sorted(earlier.get(aid, ())):  # strictly better: the earliest of equals, as in a batch
-            if other in sigs and (sim := minhash.similarity(sigs[aid], sigs[other])) >= NEAR and sim > best_sim:
-                best, best_sim = other, sim
-        if best is not None:
-            entry["group_id"] = out_rows[best]["group_id"]
-    return out_rows
+def current_claims(spark, out: str, groups):
+    """The claims of stored, current articles with their group, denial, content words and bucket keys."""
+    from pyspark.sql import functions as f
 
-
-def claim_clusters(out: str, groups: dict[int, dict]) -> tuple[dict[int, list[Claim]], set[int]]:
-    """Clusters of the current claims (not of duplicates or superseded versions), and the contradicted ones."""
     columns = ["id", "article_id", "content", "source_key", "status", "published"]
-    claims = []
-    for r in read(out, "claims", columns).sort_by("id").to_pylist():
-        g = groups.get(r["article_id"])
-        if g is None or g["duplicate_of"] is not None or g["superseded_by"] is not None:
-            continue
-        claims.append(
-            Claim(
-                r["id"],
-                r["article_id"],
-                g["group_id"],
-                r["content"],
-                r["source_key"],
-                r["status"] == "denied",
-                r["published"],
-                None,
-            )
+    claims = frame(spark, out, "claims", columns)
+    current = groups.where(f.col("duplicate_of").isNull() & f.col("superseded_by").isNull())
+    claims = claims.join(current.select("article_id", "group_id"), "article_id")
+    keys = claims.select("id", "content", "source_key").rdd.mapPartitions(_claim_keys).toDF(CLAIM_KEYS)
+    return claims.withColumn("denied", f.col("status") == "denied").join(keys, "id")
+
+
+def _claim_keys(rows):
+    """(id, content words sorted, LSH band keys, source key) of each claim: the ledger's functions, run
+    over a partition's rows in the Python worker (no per-row UDF)."""
+    for id_, content, source_key in rows:
+        c = Claim(id_, 0, 0, content or "", source_key, False, None, None)
+        words = words_of(c)
+        keys, source = bucket_keys(c) if words else ([], None)  # a claim without words is never placed
+        yield id_, sorted(words), keys, source
+
+
+def claim_pairs(claims):
+    """(c, o) pairs of a claim and an earlier candidate of another article:
+    those `compare` calls the same, and those where one denies the other."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as f
+
+    placed = claims.where(f.size("words") > 0)
+    buckets = placed.select("id", f.explode("bands").alias("key"), f.lit(0).alias("kind")).unionByName(
+        placed.where(f.col("source").isNotNull()).select("id", f.col("source").alias("key"), f.lit(1).alias("kind"))
+    )
+    ranked = buckets.withColumn("rank", f.row_number().over(Window.partitionBy("kind", "key").orderBy("id")))
+    window = f.when(f.col("kind") == 0, BUCKET_WINDOW).otherwise(SOURCE_WINDOW)
+    # each claim looks back at the `window` claims before it in the bucket: an equi-join on (kind, key, rank)
+    back = ranked.select(
+        "kind", "key", "rank", f.col("id").alias("c"), f.explode(f.sequence(f.lit(1), window)).alias("d")
+    )
+    back = back.select("kind", "key", "c", (f.col("rank") - f.col("d")).alias("rank")).where(f.col("rank") >= 1)
+    pairs = back.join(ranked.withColumnRenamed("id", "o"), ["kind", "key", "rank"]).select("c", "o").distinct()
+    side = placed.select("id", "article_id", "words", "denied", "source_key")
+    c = side.select(*(f.col(n).alias(f"c_{n}") for n in side.columns))
+    o = side.select(*(f.col(n).alias(f"o_{n}") for n in side.columns))
+    pairs = (
+        pairs.join(c, pairs.c == c.c_id)
+        .join(o, pairs.o == o.o_id)
+        .where(f.col("c_article_id") != f.col("o_article_id"))
+    )
+    common = f.size(f.array_intersect("c_words", "o_words"))
+    sim = common / (f.size("c_words") + f.size("o_words") - common)
+    alike = f.col("c_denied") == f.col("o_denied")
+    same_source = f.col("c_source_key").isNotNull() & (f.col("c_source_key") == f.col("o_source_key"))
+    scored = pairs.withColumn("common", common).withColumn("sim", sim).where(f.col("common") > 0).cache()
+    same = scored.where(
+        alike & ((f.col("sim") >= SAME_CONTENT) | ((f.col("sim") >= SAME_SOURCE) & same_source))
+    ).select("c", "o")
+    opposed = scored.where(~alike & (f.col("sim") >= SAME_CONTENT)).select("c", "o")
+    return same, opposed
+
+
+def components(spark, edges):
+    """(node, root) for every node of the undirected edges (u, v): root is the
+    smallest node of its connected component. Min-label propagation with
+    pointer jumping (a label's own label), until no label changes."""
+    from pyspark.sql import functions as f
+
+    both = edges.select("u", "v").unionByName(edges.select(f.col("v").alias("u"), f.col("u").alias("v")))
+    both = both.distinct().localCheckpoint()
+    labels = both.groupBy(f.col("u").alias("node")).agg(f.least(f.min("v"), f.first("u")).alias("root"))
+    labels = labels.localCheckpoint()
+    while True:
+        lookup = labels.select(f.col("node").alias("r"), f.col("root").alias("rr"))
+        jumped = labels.join(lookup, labels.root == lookup.r, "left").select(
+            "node", f.coalesce("rr", "root").alias("root")
         )
-    members, opposed = cluster_claims(claims)
-    cluster_of = {c.id: c.cluster for c in claims}
-    ends = [c.id for pair in opposed for c in pair[:2]]
-    relations = read(out, "relations", ["type", "a", "b"]).to_pylist()
-    ends += [r[end] for r in relations if r["type"] == "contradicts" for end in ("a", "b")]
-    return members, {cluster_of[x] for x in ends if x in cluster_of}
+        seen = both.join(jumped.select(f.col("node").alias("v"), f.col("root").alias("nr")), "v")
+        spread = seen.groupBy(f.col("u").alias("node")).agg(f.min("nr").alias("nr"))
+        new = jumped.join(spread, "node", "left").select(
+            "node", f.least("root", f.coalesce("nr", "root")).alias("root")
+        )
+        new = new.localCheckpoint()
+        changed = new.alias("n").join(labels.alias("l"), "node").where(f.col("n.root") != f.col("l.root")).count()
+        labels = new
+        if not changed:
+            return labels
 
 
-def _write(out: str, groups: dict[int, dict], members: dict[int, list[Claim]], contradicted: set[int]) -> None:
-    import pyarrow as pa
+def cluster_rows(spark, out: str, members, opposed):
+    """The `clusters` rows, as link.clusters.cluster_row makes them: first appearance, claims, articles,
+    sources, independent groups (syndicated copies count once) and whether contradicted."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as f
 
-    write(
-        out,
-        "groups",
-        sorted(groups.values(), key=lambda g: g["article_id"]),
-        pa.schema([(n, pa.int64()) for n in ("article_id", "group_id", "duplicate_of", "superseded_by")]),
+    order = Window.partitionBy("cluster_id").orderBy(
+        f.col("published").isNull(), f.col("published"), f.col("article_id"), f.col("id")
     )
-    write(
-        out,
-        "claim_clusters",
-        sorted(
-            ({"claim_id": c.id, "cluster_id": root} for root, m in members.items() for c in m),
-            key=lambda r: r["claim_id"],
-        ),
-        pa.schema([("claim_id", pa.int64()), ("cluster_id", pa.int64())]),
+    heads = (
+        members.withColumn("rank", f.row_number().over(order))
+        .where(f.col("rank") == 1)
+        .select(
+            f.col("cluster_id").alias("id"),
+            f.col("id").alias("first_claim"),
+            f.col("published").alias("first_published"),
+            "content",
+        )
     )
-    rows = [cluster_row(root, m, root in contradicted) for root, m in sorted(members.items())]
-    write(out, "clusters", rows, arrow_schema("clusters"))
+    counts = members.groupBy(f.col("cluster_id").alias("id")).agg(
+        f.count("*").alias("claims"),
+        f.countDistinct("article_id").alias("articles"),
+        f.countDistinct(f.when(f.col("source_key") != "", f.col("source_key"))).alias("sources"),
+        f.countDistinct("group_id").alias("independent"),  # syndicated copies count once
+    )
+    relations = frame(spark, out, "relations", ["type", "a", "b"]).where(f.col("type") == "contradicts")
+    ends = (
+        opposed.select(f.col("c").alias("x"))
+        .unionByName(opposed.select(f.col("o").alias("x")))
+        .unionByName(relations.select(f.col("a").alias("x")))
+        .unionByName(relations.select(f.col("b").alias("x")))
+    )
+    hit = ends.join(members.select(f.col("id").alias("x"), "cluster_id"), "x").select("cluster_id").distinct()
+    hit = hit.select(f.col("cluster_id").alias("id"), f.lit(True).alias("hit"))
+    rows = heads.join(counts, "id").join(hit, "id", "left")
+    rows = rows.withColumn("contradicted", f.coalesce("hit", f.lit(False)))
+    return rows.select(*(f.col(n).cast(_spark_type(kind)).alias(n) for n, kind in _fields("clusters")))
+
+
+def frame(spark, out: str, name: str, columns: list[str]):
+    """A first-stage table as a DataFrame (its partitions read, not used); an empty one when no task wrote it."""
+    folder = Path(out) / name
+    if folder.is_dir() and any(folder.rglob("*.parquet")):
+        return spark.read.parquet(str(folder)).select(*columns)
+    types = dict(_fields(name))
+    return spark.createDataFrame([], ", ".join(f"{c} {_spark_type(types[c])}" for c in columns))
+
+
+def _fields(name: str) -> list[tuple[str, str]]:
+    return [(field.name, str(field.type)) for field in arrow_schema(name)]
+
+
+def _spark_type(arrow: str) -> str:
+    return _ARROW_TO_SPARK.get(arrow, "double")
+
+
+def _write(df, out: str, name: str, key: str) -> None:
+    """Write a stage-2 table aside with Spark, then put it in place under
+    stable file names (part-000000.parquet, ...), so a rerun replaces it."""
+    from pyspark.sql import functions as f
+
+    aside = Path(out) / "_stage2" / f"{name}-{uuid.uuid4().hex[:8]}"
+    df.orderBy(f.col(key)).write.mode("overwrite").parquet(str(aside))
+    parts = sorted(aside.glob("part-*.parquet"))
+    for k, part in enumerate(parts):
+        part.replace(aside / f"part-{k:06d}.parquet")
+    for other in aside.iterdir():
+        if not other.name.startswith("part-") or not other.name.endswith(".parquet"):
+            other.unlink()
+    target = Path(out) / name
+    old = target.with_name(f"_{name}-old-{uuid.uuid4().hex[:8]}")
+    if target.exists():
+        target.replace(old)
+    aside.replace(target)
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(aside.parent, ignore_errors=True)

@@ -62,7 +62,8 @@ def session(master: str | None, partitions: int | None = None):
     builder = SparkSession.builder.appName("claimgraph-backfill")
     if master:
         builder = builder.master(master)
-    builder = builder.config("spark.sql.shuffle.partitions", str(partitions or 8))
+    if partitions:
+        builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
     builder = builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
     builder = builder.config("spark.task.maxFailures", "4")  # a task that dies is retried; its commit is by rename
     try:
@@ -70,6 +71,8 @@ def session(master: str | None, partitions: int | None = None):
     except Exception as exc:  # the JVM did not start: no traceback, the first line of why
         raise ResourceError(f"Spark did not start: {str(exc).strip().splitlines()[0][:300]}") from exc
     spark.sparkContext.setLogLevel("ERROR")
+    if not partitions:  # stage 2's shuffles: a few tasks a core, not Spark's 200 (AQE merges small ones)
+        spark.conf.set("spark.sql.shuffle.partitions", str(2 * spark.sparkContext.defaultParallelism))
     return spark
 
 
