@@ -61,9 +61,10 @@ def group_and_cluster(spark, out: str) -> dict[str, int]:
     _write(members.select(f.col("id").alias("claim_id"), "cluster_id"), out, "claim_clusters", "claim_id")
     _write(clusters, out, "clusters", "id")
     stored = groups.where(f.col("duplicate_of").isNull())
+    n_stored = stored.count()  # one Spark job, read twice below
     return {
-        "articles": stored.count(),
-        "duplicates": groups.count() - stored.count(),
+        "articles": n_stored,
+        "duplicates": groups.count() - n_stored,
         "groups": stored.select("group_id").distinct().count(),
         "claims": members.count(),
         "clusters": clusters.count(),

@@ -1,8 +1,8 @@
 """Claim check: which stored articles support a claim, refute it, or only discuss it.
 
-Candidates come from the ledger's indexes only (full text over claims, the
-entities the claim names, the clusters of the claims found), at most `limit`
-articles a claim; each candidate's stored analysis is read by its key and
+Candidates come from the ledger's indexes only (full text over article
+bodies and over claims, the entities the claim names, the clusters of the
+claims found), at most `limit` articles a claim; each candidate's stored analysis is read by its key and
 scored with the stance combiner (`claimgraph.ledger.stance`). Nothing is
 re-analysed and no model but the meaning encoder is loaded.
 """
@@ -58,13 +58,26 @@ def search_words(claim: str) -> list[str]:
     return list(seen)[:32]
 
 
+def _any_word(words: list[str]) -> str:
+    """An FTS5 query for any of the words, each quoted."""
+    return " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def _any_word_tsquery(words: list[str]):
+    """A PostgreSQL tsquery for any of the words, cut as the index is (migration 0003's functions)."""
+    query = sa.func.claimgraph_tsquery(words[0])
+    for w in words[1:]:
+        query = query.op("||")(sa.func.claimgraph_tsquery(w))
+    return query
+
+
 def _text_hits(store: Store, words: list[str], where: list) -> sa.Select | None:
     """(claim, article, cluster, weight) of the claims that best match the words, best first."""
     if not words:
         return None
     cols = (t.claims.c.id, t.claims.c.article_id, t.claims.c.cluster_id)
     if store.is_sqlite:
-        expr = "content : (" + " OR ".join('"' + w.replace('"', '""') + '"' for w in words) + ")"
+        expr = "content : (" + _any_word(words) + ")"
         fts = sa.table("claims_fts", sa.column("rowid"), sa.column("rank"))
         match = (
             sa.select(fts.c.rowid, fts.c.rank)
@@ -80,9 +93,7 @@ def _text_hits(store: Store, words: list[str], where: list) -> sa.Select | None:
             .where(*where)
             .order_by(match.c.rank)
         )
-    query = sa.func.claimgraph_tsquery(words[0])
-    for w in words[1:]:
-        query = query.op("||")(sa.func.claimgraph_tsquery(w))
+    query = _any_word_tsquery(words)
     tsv = sa.literal_column("claims.tsv")
     rank = sa.func.ts_rank(tsv, query)
     return (
@@ -99,18 +110,15 @@ def _body_hits(store: Store, words: list[str], q: Query, where: list) -> sa.Sele
     if not words:
         return None
     if store.is_sqlite:
-        expr = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
         fts = sa.table("articles_fts", sa.column("rowid"), sa.column("rank"))
         match = (
             sa.select(fts.c.rowid.label("article_id"), (-fts.c.rank).label("weight"))
-            .where(sa.literal_column("articles_fts").op("MATCH")(expr))
+            .where(sa.literal_column("articles_fts").op("MATCH")(_any_word(words)))
             .order_by(fts.c.rank)
             .limit(HITS)
         )
     else:
-        query = sa.func.claimgraph_tsquery(words[0])
-        for w in words[1:]:
-            query = query.op("||")(sa.func.claimgraph_tsquery(w))
+        query = _any_word_tsquery(words)
         tsv = sa.literal_column("articles.tsv")
         rank = sa.func.ts_rank(tsv, query)
         match = (

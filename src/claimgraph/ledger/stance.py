@@ -188,6 +188,7 @@ def assess(claim: str, doc: Doc, encoder: Encoder) -> Assessment:
     vectors = encoder.encode([claim, *texts])
     sims_all = vectors[1:] @ vectors[0] if texts else np.zeros(0, dtype=np.float32)
     sims = sims_all[: len(doc.sentences)]
+    sentence_texts = texts[: len(doc.sentences)]
     claim_sims = sims_all[len(doc.sentences) :]
     order = [int(i) for i in np.argsort(-sims, kind="stable")]
     top = [doc.sentences[i].text for i in order[:TOP]]
@@ -217,7 +218,7 @@ def assess(claim: str, doc: Doc, encoder: Encoder) -> Assessment:
     refute_near = min(sum(count("refute", doc.sentences[j].text) for j in near), 5)
     lead = " ".join(u.text for u in doc.sentences[:3])
     negation_top = min(sum(count("negation", x) for x in top), 5)
-    refute_weighted = _weighted("refute", texts[: len(doc.sentences)], sims)
+    refute_weighted = _weighted("refute", sentence_texts, sims)
     polar = float(min(count("negation", claim) + claim_refute, 2))
     negated = float(polar > 0)
     support_top = min(sum(count("support", x) for x in top), 5)
@@ -258,8 +259,8 @@ def assess(claim: str, doc: Doc, encoder: Encoder) -> Assessment:
         min(count("support", lead), 5),
         min(count("support", body) / nsent, 2.0),
         refute_weighted,
-        _weighted("discuss", texts[: len(doc.sentences)], sims),
-        _weighted("support", texts[: len(doc.sentences)], sims),
+        _weighted("discuss", sentence_texts, sims),
+        _weighted("support", sentence_texts, sims),
         _max_sim(doc.claims, claim_sims, lambda u: u.status == "denied"),
         _max_sim(doc.claims, claim_sims, lambda u: u.status in ("reported", "speculated") or bool(u.hedges)),
         # a claim that itself denies ("X did not ...", "the hoax that ...") is refuted by a body that asserts

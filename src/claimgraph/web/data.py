@@ -55,7 +55,7 @@ def _sample(store: Store, query: str, conn, *columns) -> tuple[list, bool]:
         rows = conn.execute(walk.order_by(t.claims.c.published.desc(), t.claims.c.id.desc()).limit(SAMPLE)).all()
         # the walk holds every match newer than its window's edge, so they are the newest matches: enough of
         # them make a sample (sorting every match of a word and a filter that keeps few costs 90 ms at 1M)
-        if len(rows) >= SAMPLE_MIN or len(rows) == SAMPLE:
+        if len(rows) >= SAMPLE_MIN:
             return rows, len(rows) == SAMPLE or bound is not sa.true()
     stmt = stmt.order_by(t.claims.c.published.is_(None), t.claims.c.published.desc(), t.claims.c.id.desc())
     rows = conn.execute(stmt.limit(SAMPLE)).all()

@@ -84,7 +84,9 @@ def _pairs(rows: list[dict]) -> list[dict]:
             seen.add(key)
             side = {k: r.get(k) for k in SIDE}
             out.append({"a": {**side, "claim_id": r["id"]}, "b": e, "reason": e["reason"]})
-    return out[:PAIRS]
+            if len(out) == PAIRS:
+                return out
+    return out
 
 
 def check_available() -> bool:
