@@ -19,10 +19,14 @@ all rows at once and the result is the ledger's:
   source; the pairs `compare` calls the same are unions, so clusters are the
   connected components of those pairs, each named by its smallest claim (the
   skip of a cluster already joined only saves compares that change nothing).
+  The ledger's joins by meaning (link.meaning) need its story vectors, which
+  this stage does not compute: they are made when the output is loaded into
+  a ledger, whose link runs them.
 
 Content words and bucket keys are the ledger's own functions, run over each
 partition of claims (mapPartitions: no per-row UDF, no pandas); the rest is joins,
-windows and iterated min-label propagation for the components.
+windows, and components by a union-find in one task (min-label propagation
+across the cluster when the edges are too many for one task).
 
 Writes groups (article_id, group_id, duplicate_of, superseded_by),
 claim_clusters (claim_id, cluster_id) and clusters (the ledger's columns)."""
@@ -36,11 +40,16 @@ from pathlib import Path
 from claimgraph.backfill.tables import arrow_schema
 from claimgraph.link.clusters import BUCKET_WINDOW, SOURCE_WINDOW
 from claimgraph.link.records import Claim
-from claimgraph.link.similarity import SAME_CONTENT, SAME_SOURCE, bucket_keys, words_of
+from claimgraph.link.similarity import SAME_CONTENT, SAME_SOURCE, bucket_keys, specific, words_of
+from claimgraph.link.unionfind import UnionFind
 from claimgraph.store.write import NEAR, NUM_PERM
 
 _ARROW_TO_SPARK = {"int64": "bigint", "string": "string", "binary": "binary", "bool": "boolean", "date32[day]": "date"}
-CLAIM_KEYS = "id bigint, words array<string>, bands array<bigint>, source bigint"
+# Components of up to this many edges are found by a union-find in one Python task: about 0.2 s and
+# 150 MB a million edges (measured), where each round of propagation is several Spark jobs (2,000 bench
+# pages: 37 of stage 2's 57 s at local[1] went to propagation). Beyond, the propagation spreads the work.
+EDGES_IN_ONE_TASK = 5_000_000
+CLAIM_KEYS = "id bigint, words array<string>, bands array<bigint>, source bigint, specific boolean"
 
 
 def group_and_cluster(spark, out: str) -> dict[str, int]:
@@ -145,13 +154,13 @@ def current_claims(spark, out: str, groups):
 
 
 def _claim_keys(rows):
-    """(id, content words sorted, LSH band keys, source key) of each claim: the ledger's functions, run
-    over a partition's rows in the Python worker (no per-row UDF)."""
+    """(id, content words sorted, LSH band keys, source key, specific) of each claim: the ledger's
+    functions, run over a partition's rows in the Python worker (no per-row UDF)."""
     for id_, content, source_key in rows:
         c = Claim(id_, 0, 0, content or "", source_key, False, None, None)
         words = words_of(c)
         keys, source = bucket_keys(c) if words else ([], None)  # a claim without words is never placed
-        yield id_, sorted(words), keys, source
+        yield id_, sorted(words), keys, source, specific(c)
 
 
 def claim_pairs(claims):
@@ -172,7 +181,7 @@ def claim_pairs(claims):
     )
     back = back.select("kind", "key", "c", (f.col("rank") - f.col("d")).alias("rank")).where(f.col("rank") >= 1)
     pairs = back.join(ranked.withColumnRenamed("id", "o"), ["kind", "key", "rank"]).select("c", "o").distinct()
-    side = placed.select("id", "article_id", "words", "denied", "source_key")
+    side = placed.select("id", "article_id", "words", "denied", "source_key", "specific")
     c = side.select(*(f.col(n).alias(f"c_{n}") for n in side.columns))
     o = side.select(*(f.col(n).alias(f"o_{n}") for n in side.columns))
     pairs = (
@@ -184,7 +193,9 @@ def claim_pairs(claims):
     sim = common / (f.size("c_words") + f.size("o_words") - common)
     alike = f.col("c_denied") == f.col("o_denied")
     same_source = f.col("c_source_key").isNotNull() & (f.col("c_source_key") == f.col("o_source_key"))
-    scored = pairs.withColumn("common", common).withColumn("sim", sim).where(f.col("common") > 0).cache()
+    specific_both = f.col("c_specific") & f.col("o_specific")  # `compare` matches no claim that is not `specific`
+    scored = pairs.withColumn("common", common).withColumn("sim", sim).where((f.col("common") > 0) & specific_both)
+    scored = scored.cache()
     same = scored.where(
         alike & ((f.col("sim") >= SAME_CONTENT) | ((f.col("sim") >= SAME_SOURCE) & same_source))
     ).select("c", "o")
@@ -192,10 +203,30 @@ def claim_pairs(claims):
     return same, opposed
 
 
-def components(spark, edges):
+def components(spark, edges, in_one_task: int = EDGES_IN_ONE_TASK):
     """(node, root) for every node of the undirected edges (u, v): root is the
-    smallest node of its connected component. Min-label propagation with
-    pointer jumping (a label's own label), until no label changes."""
+    smallest node of its connected component. Up to `in_one_task` edges, a
+    union-find in one task; beyond, min-label propagation across the cluster."""
+
+    edges = edges.select("u", "v").localCheckpoint()
+    if edges.count() <= in_one_task:
+        return edges.coalesce(1).rdd.mapPartitions(_union_find).toDF("node bigint, root bigint")
+    return _propagated(edges)
+
+
+def _union_find(rows):
+    """(node, root) of every node of a partition's edges, by link.unionfind (the ledger's own)."""
+    uf = UnionFind()
+    nodes: set[int] = set()
+    for u, v in rows:
+        uf.union(u, v)
+        nodes.update((u, v))
+    for node in sorted(nodes):
+        yield node, uf.find(node)
+
+
+def _propagated(edges):
+    """Min-label propagation with pointer jumping (a label's own label), until no label changes."""
     from pyspark.sql import functions as f
 
     both = edges.select("u", "v").unionByName(edges.select(f.col("v").alias("u"), f.col("u").alias("v")))
