@@ -24,6 +24,7 @@ from claimgraph.backfill import job, worker
 from claimgraph.backfill.load import load
 from claimgraph.backfill.tables import read
 from claimgraph.cli import main
+from claimgraph.link import meaning
 from claimgraph.store import open_store
 from claimgraph.store.testing import postgres_available, postgres_schema
 
@@ -74,6 +75,14 @@ PAGES = [
 ]
 
 
+@pytest.fixture
+def words_only(monkeypatch):
+    """The ledger without its joins by meaning: stage 2 has no story vectors and makes the
+    clusters of link.similarity alone; loading its output into a ledger adds the joins
+    (test_a_loaded_ledgers_clusters_are_unions_of_the_parquets)."""
+    monkeypatch.setattr(meaning, "ENABLED", False)
+
+
 @pytest.fixture(scope="module")
 def spark():
     s = job.session("local[2]", 2)
@@ -111,7 +120,7 @@ def test_the_tables_are_written_partitioned_with_the_ledger_columns(output):
     assert claims and all(c["id"] >> worker.PART_BITS == c["article_id"] for c in claims)
 
 
-def test_parquet_and_a_ledger_ingest_agree(output, archive, analyzer, tmp_path):
+def test_parquet_and_a_ledger_ingest_agree(output, archive, analyzer, tmp_path, words_only):
     out, result = output
     with open_store(str(tmp_path / "l.sqlite")) as store:
         summary = ledger.ingest([str(archive / "a.warc.gz"), str(archive / "b.warc.gz")], db=store, analyzer=analyzer)
@@ -122,7 +131,7 @@ def test_parquet_and_a_ledger_ingest_agree(output, archive, analyzer, tmp_path):
     assert result["multi_article_clusters"] >= 1  # the copy's claims share clusters with the first page's
 
 
-def test_loading_twice_stores_once_and_matches_an_ingest(output, tmp_path):
+def test_loading_twice_stores_once_and_matches_an_ingest(output, tmp_path, words_only):
     out, _result = output
     with open_store(str(tmp_path / "l.sqlite")) as store:
         first = load(store, str(out))
@@ -142,8 +151,21 @@ def test_claimgraph_ingest_loads_a_backfill_folder(output, tmp_path, capsys):
     assert ledger.stats(db=db)["articles"] == 4
 
 
+def test_a_loaded_ledgers_clusters_are_unions_of_the_parquets(output, tmp_path):
+    """With the joins by meaning, every Parquet cluster lies inside one of the ledger's."""
+    out, _result = output
+    with open_store(str(tmp_path / "l.sqlite")) as store:
+        load(store, str(out))
+        view = _ledger_view(store)
+    ledger_of = {claim: k for k, (members, _row) in enumerate(view["clusters"]) for claim in members}
+    parquet = _parquet_view(str(out))
+    assert parquet["unclustered"] == view["unclustered"]
+    for members, _row in parquet["clusters"]:
+        assert len({ledger_of[claim] for claim in members}) == 1
+
+
 @pytest.mark.skipif(postgres_available() is not None, reason="no PostgreSQL to load into")
-def test_loading_into_postgresql_is_idempotent(output):
+def test_loading_into_postgresql_is_idempotent(output, words_only):
     out, _ = output
     with postgres_schema() as url, open_store(url) as store:
         load(store, str(out))
@@ -160,7 +182,7 @@ def _bench():
     return module
 
 
-def test_the_spark_stage_2_matches_a_ledger_on_crowded_buckets(spark, analyzer, tmp_path):
+def test_the_spark_stage_2_matches_a_ledger_on_crowded_buckets(spark, analyzer, tmp_path, words_only):
     """Template pages whose claims crowd the LSH and source buckets past the
     ledger's windows, with wire copies, a revision and a repeated page: the
     groups and clusters Spark makes are the ledger's, claim for claim."""
@@ -183,7 +205,8 @@ def test_the_spark_stage_2_matches_a_ledger_on_crowded_buckets(spark, analyzer, 
 def test_the_spark_claim_clusters_are_the_ledgers_on_random_claims(spark):
     """Stage 2's claim pairs, components and cluster rows against link.clusters'
     own full run, on random claims from a small vocabulary (crowded buckets,
-    denials, empty and missing sources, claims without content words)."""
+    denials, empty and missing sources, claims without content words, claims
+    too short to be specific and short ones with names)."""
     import random
     from datetime import date
 
@@ -201,7 +224,11 @@ def test_the_spark_claim_clusters_are_the_ledgers_on_random_claims(spark):
         published = None if rng.random() < 0.1 else date(2025, 1, 1 + rng.randint(0, 20))
         for _ in range(rng.randint(1, 5)):
             cid += rng.randint(1, 3)
-            content = " ".join(rng.sample(vocab, rng.choice([3, 4, 5, 6]))) if rng.random() < 0.9 else "the of and"
+            content = (
+                " ".join(rng.sample(vocab, rng.choice([3, 4, 5, 5, 6, 6]))) if rng.random() < 0.9 else "the of and"
+            )
+            if rng.random() < 0.2:
+                content = content.title()  # "names": 3 or 4 words of them are specific (similarity.is_specific)
             status = "denied" if rng.random() < 0.2 else "asserted"
             rows.append((cid, article, content, rng.choice([None, "", "s1", "s2", "s3"]), status, published, group))
     schema = "id bigint, article_id bigint, content string, source_key string, status string, published date"
@@ -221,6 +248,27 @@ def test_the_spark_claim_clusters_are_the_ledgers_on_random_claims(spark):
     assert placed == {c.id: c.cluster for c in ref}
     hit = {c.cluster for pair in denials for c in pair[:2]}
     assert got == {r: cluster_row(r, m, r in hit) for r, m in clusters.items()}
+
+
+def test_components_in_one_task_and_by_propagation_agree(spark):
+    """The union-find in one task (small graphs) and the propagation across the cluster (large ones)
+    name every node of a random graph by the smallest node of its component."""
+    import random
+
+    from claimgraph.backfill import archive
+    from claimgraph.link.unionfind import UnionFind
+
+    rng = random.Random(3)
+    edges = [(rng.randint(1, 400), rng.randint(1, 400)) for _ in range(300)]
+    edges += [(k, k + 1) for k in range(500, 560)]  # a long chain: many rounds of propagation
+    frame = spark.createDataFrame(edges, "u bigint, v bigint")
+    ref = UnionFind()
+    for u, v in edges:
+        ref.union(u, v)
+    expected = {n: ref.find(n) for edge in edges for n in edge}
+    for limit in (len(edges), 0):
+        got = {r["node"]: r["root"] for r in archive.components(spark, frame, in_one_task=limit).collect()}
+        assert got == expected
 
 
 def test_a_truncated_warc_and_a_bad_record_are_failure_rows(spark, tmp_path):

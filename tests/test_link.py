@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from claimgraph.ledger import relink
+from claimgraph.link import meaning
 from claimgraph.link.relators import RELATORS, register
 from claimgraph.model import Geo, Relation
 from claimgraph.store import open_store
@@ -134,6 +135,30 @@ def test_entities_are_one_across_articles_by_name_key_or_gazetteer(store):
     assert x["Hafez Assad"] == 1 and 2 in x.values()
 
 
+def test_a_clusters_sources_count_speakers_as_entities_across_articles(store):
+    """ "Assad" in one outlet is the "Bashar Assad" of another (one xentity under two name keys):
+    one speaker; a third outlet's "the Kremlin" is another: 3 claims, 2 sources."""
+    content = "the convoy crossed the border near Kursk on Tuesday night"
+    made = []
+    for k, (source, etype) in enumerate([("Bashar Assad", "PERSON"), ("Assad", "PERSON"), ("The Kremlin", "ORG")]):
+        text = f"{source} said {content}. Assad did not say more."
+        made.append(
+            make_analysis(text, [(source, "said", content)], entities=[(source, etype)], url=f"https://o{k}.ex/1")
+        )
+    made[0].entities[0].aliases = ["Assad"]
+    add(store, *made[:2])
+    relink(db=store)
+    (cluster,) = [c for c in clusters(store) if c.claims > 1]
+    assert (cluster.claims, cluster.sources) == (2, 1)
+    add(store, made[2])
+    assert relink(db=store, full=False).mode == "incremental"  # the new article's cluster is counted again
+    (cluster,) = [c for c in clusters(store) if c.claims > 1]
+    assert (cluster.claims, cluster.sources) == (3, 2)
+    step_by_step = snapshot(store)
+    relink(db=store)
+    assert snapshot(store) == step_by_step
+
+
 def test_a_plugged_relation_function_sees_both_analyses(store):
     calls = []
 
@@ -204,6 +229,22 @@ def test_linking_batch_by_batch_gives_what_one_full_link_gives(store):
     assert len(step_by_step["xentities"]) < len(step_by_step["entities"])
 
 
+def test_a_full_link_in_batches_gives_what_one_pass_gives(store, monkeypatch):
+    from claimgraph.link import clusters as claim_clusters
+    from claimgraph.link import entities
+
+    add(store, *synthetic_analyses(240, seed=3, stories=30, syndicated=0.15))
+    relink(db=store)
+    one_pass = snapshot(store)
+    # batches and ranges of a few dozen: clusters, denials, carried links and xentities span them
+    monkeypatch.setattr(claim_clusters, "FULL_BATCH", 97)
+    monkeypatch.setattr(entities, "BATCH", 23)
+    assert relink(db=store).mode == "full"
+    assert snapshot(store) == one_pass
+    kinds = Counter(by for _type, _a, _b, by, _reason in one_pass["links"])
+    assert kinds["same-claim"] and kinds["denial"] and kinds["carried"]
+
+
 def test_linking_with_nothing_new_changes_nothing(store):
     add(store, *synthetic_analyses(30, seed=5))
     relink(db=store)
@@ -213,9 +254,11 @@ def test_linking_with_nothing_new_changes_nothing(store):
     assert snapshot(store) == before
 
 
-def test_a_new_article_that_bridges_two_clusters_merges_them_as_a_full_link_would(store):
+def test_a_new_article_that_bridges_two_clusters_merges_them_as_a_full_link_would(store, monkeypatch):
     # content words: x = {a b c d e f}, y = {c d e f g h}: 4 of 8 shared, two clusters;
-    # the bridge shares 5 of 7 with each and joins them
+    # the bridge shares 5 of 7 with each and joins them. The buckets' rule alone: by meaning
+    # x and y are one claim of one story already (tests/test_meaning.py)
+    monkeypatch.setattr(meaning, "ENABLED", False)
     kyiv = Geo(lat=50.45, lon=30.52, kind="city", gazetteer_id="geonames:703448")
     x = "drones hit depot Kyiv fuel tanks"
     y = "depot Kyiv fuel tanks burned overnight"

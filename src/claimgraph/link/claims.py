@@ -2,8 +2,9 @@
 link, or everything again, in one writer transaction.
 
 The same claim in different articles is one cluster (`clusters`, compared
-as `similarity` says); the articles that share a cluster are linked
-(`relators`); entities are unified across articles (`entities`). Linking is
+as `similarity` says, and by meaning between articles of one story as
+`meaning` says, which is why stories are placed first); the articles that
+share a cluster are linked (`relators`); entities are unified across articles (`entities`). Linking is
 incremental, with the same result as a full relink; a full relink runs when
 it is asked for or when the incremental rule cannot hold: nothing linked
 yet, an article superseded by a newer version, or unlinked claims older than
@@ -22,8 +23,10 @@ from sqlalchemy.engine import Connection
 
 from claimgraph.link.clusters import link_all, link_new
 from claimgraph.link.entities import unify_entities
+from claimgraph.link.meaning import meaning_joins
 from claimgraph.link.records import current
 from claimgraph.link.relators import Relating
+from claimgraph.link.speakers import recount_sources, unlinked_articles
 from claimgraph.link.story_ids import place_stories, unplaced
 from claimgraph.store import Store
 from claimgraph.store import schema as t
@@ -49,9 +52,15 @@ def link(store: Store, relate: Relating = None, full: bool = False) -> LinkStats
     with _no_cycle_collection(), store.engine.begin() as conn:
         lock_writer(conn)  # no ingest writes between reading the buckets and writing clusters
         full = full or _needs_full(conn)
-        stats = LinkStats("full", link_all(conn, relate)) if full else LinkStats("incremental", link_new(conn, relate))
+        fresh = None if full else unlinked_articles(conn)  # whose clusters' speakers are counted again
+        # stories first: the meaning pass compares the claims of articles that are a story edge
+        joins = meaning_joins(conn, place_stories(conn, full), new_only=not full)
+        if full:
+            stats = LinkStats("full", link_all(conn, relate, joins))
+        else:
+            stats = LinkStats("incremental", link_new(conn, relate, joins))
         unify_entities(conn, full)
-        place_stories(conn, full)
+        recount_sources(conn, fresh)  # speakers as entities: after the entities are unified
         stats.entities = _count(conn, t.entities)
         stats.xentities = _count(conn, t.xentities)
         stats.claims = _count(conn, t.claims)

@@ -33,14 +33,29 @@ def _current() -> sa.ColumnElement[bool]:
     return _e.article_id.not_in(t.superseded_articles())
 
 
+BATCH = 100_000  # entities placed at a time: a full link of 1M claims holds a batch, not them all
+
+
 def unify_entities(conn: Connection, full: bool) -> None:
-    """Unify the new entities (or, with `full`, all)."""
+    """Unify the new entities (or, with `full`, all), BATCH at a time in id
+    order, each batch against the ones placed before it as an incremental run
+    places new ones (which gives what one pass gives)."""
     if full:
         conn.execute(t.entities.update().values(xentity_id=None, xentity_reason=None))
         conn.execute(t.xentities.delete())
-    rows = conn.execute(sa.select(*_COLUMNS).where(_e.xentity_id.is_(None), _current()).order_by(_e.id)).all()
-    if rows:
+    last = 0
+    while True:
+        query = sa.select(*_COLUMNS).where(_e.xentity_id.is_(None), _current(), _e.id > last).order_by(_e.id)
+        rows = conn.execute(query.limit(BATCH)).all()
+        if not rows:
+            return
+        if len(rows) == BATCH and rows[0][1] != rows[-1][1]:
+            # an article's entities are placed together (their names are its context): its run waits
+            tail = rows[-1][1]
+            while rows[-1][1] == tail:
+                rows.pop()
         _place(conn, rows)
+        last = rows[-1][0]
 
 
 class _Index:

@@ -25,6 +25,7 @@ class Claim:
     cluster: int | None
     words: frozenset[str] | None = None  # None until needed: most stored claims in a bucket are never compared
     keys: tuple[list[int], int | None] | None = None  # its bucket keys, once worked out (see similarity)
+    specific: bool | None = None  # whether it says enough to match across articles (see similarity)
 
 
 def first(group: Iterable[Claim]) -> Claim:
@@ -37,9 +38,9 @@ def current() -> sa.ColumnElement[bool]:
     return t.claims.c.article_id.not_in(t.superseded_articles())
 
 
-def load(conn: Connection, where: sa.ColumnElement[bool]) -> list[Claim]:
-    """The current claims matching `where`, in id order."""
-    rows = conn.execute(
+def load(conn: Connection, where: sa.ColumnElement[bool], limit: int | None = None) -> list[Claim]:
+    """The current claims matching `where`, in id order (the first `limit` of them)."""
+    query = (
         sa.select(
             t.claims.c.id,
             t.claims.c.article_id,
@@ -53,5 +54,6 @@ def load(conn: Connection, where: sa.ColumnElement[bool]) -> list[Claim]:
         .join(t.articles, t.articles.c.id == t.claims.c.article_id)
         .where(where, current())
         .order_by(t.claims.c.id)
-    ).all()
+    )
+    rows = conn.execute(query if limit is None else query.limit(limit)).all()
     return [Claim(r[0], r[1], r[2], r[3], r[4], r[5] == "denied", r[6], r[7]) for r in rows]

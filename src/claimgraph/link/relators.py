@@ -13,7 +13,7 @@ that share a cluster (its earliest-stored article and each other one).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,7 @@ Relating = Iterable[Relate] | Relate | None  # what `relate=` takes: one functio
 # the `by` of the links that follow from who is in a cluster, made again when that changes
 # (a denial link is made once, when the later of its two claims is placed)
 MEMBERSHIP_BY = ("same-claim", "carried")
+PAIRS_AT_ONCE = 2000  # article pairs whose analyses `run_relators` holds at once
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def membership_links(
     by_id: dict[int, Claim],
 ) -> list[dict]:
     """The `supports`, denial and `carried` link rows of the clusters in `members`."""
-    return _supports(members) + _denials(opposed) + _carried(internal, by_id, members)
+    return _supports(members) + _denials(opposed) + list(carried_links(internal, by_id, members))
 
 
 def internal_contradictions(conn: Connection, roots: list[int] | None) -> list[tuple[int, int]]:
@@ -138,10 +139,12 @@ def _denials(opposed: list[tuple[Claim, Claim, float]]) -> list[dict]:
     return rows
 
 
-def _carried(internal: list[tuple[int, int]], by_id: dict[int, Claim], members: dict[int, list[Claim]]) -> list[dict]:
+def carried_links(
+    internal: list[tuple[int, int]], by_id: dict[int, Claim], members: dict[int, list[Claim]]
+) -> Iterator[dict]:
     """An article's own contradiction carried to the other articles that hold
-    the same claim (for the clusters in `members`)."""
-    rows = []
+    the same claim (for the clusters in `members`), row by row: a claim of a
+    large cluster carries one to each of its articles."""
     for a, b in internal:
         for one, two in ((a, b), (b, a)):
             if two not in by_id:
@@ -149,16 +152,13 @@ def _carried(internal: list[tuple[int, int]], by_id: dict[int, Claim], members: 
             home = by_id[two].article
             for other in members[by_id[two].cluster]:
                 if other.article != home:
-                    rows.append(
-                        {
-                            "type": "contradicts",
-                            "a": one,
-                            "b": other.id,
-                            "by": "carried",
-                            "reason": "the other claim's article holds this claim too, and contradicts it there",
-                        }
-                    )
-    return rows
+                    yield {
+                        "type": "contradicts",
+                        "a": one,
+                        "b": other.id,
+                        "by": "carried",
+                        "reason": "the other claim's article holds this claim too, and contradicts it there",
+                    }
 
 
 # ------------------------------------------------------------------ links from relation functions
@@ -208,23 +208,28 @@ def run_relators(conn: Connection, pairs: set[tuple[int, int]], relate: Relating
         ),
         [{"_by": name, "_x": x, "_y": y} for name in sorted(set(names)) for x, y in sorted(pairs)],
     )
-    needed = sorted({x for p in pairs for x in p})
-    docs, ids = {}, {}
-    for chunk in chunks(needed):
-        for aid, js in conn.execute(
-            sa.select(t.analyses.c.article_id, t.analyses.c.json).where(t.analyses.c.article_id.in_(chunk))
-        ).all():
-            docs[aid] = Analysis.model_validate_json(js)
-        for cid, aid, local in conn.execute(
-            sa.select(t.claims.c.id, t.claims.c.article_id, t.claims.c.local_id).where(t.claims.c.article_id.in_(chunk))
-        ).all():
-            ids[(aid, local)] = cid
     rows = []
-    for fn, name in zip(functions, names, strict=True):
-        for x, y in sorted(pairs):
-            for rel in fn(docs[x], docs[y]) or ():
-                left, right = (y, x) if getattr(rel, "reverse", False) else (x, y)
-                a, b = ids.get((left, rel.a)), ids.get((right, rel.b))
-                if a is not None and b is not None:
-                    rows.append({"type": rel.type, "a": a, "b": b, "reason": rel.reason, "by": name})
+    # a few thousand pairs' analyses at a time, parsed back from their JSON: a full link of 1M claims
+    # relates hundreds of thousands of articles, too many to hold at once
+    for part in chunks(sorted(pairs), PAIRS_AT_ONCE):
+        needed = sorted({x for p in part for x in p})
+        docs, ids = {}, {}
+        for chunk in chunks(needed):
+            for aid, js in conn.execute(
+                sa.select(t.analyses.c.article_id, t.analyses.c.json).where(t.analyses.c.article_id.in_(chunk))
+            ).all():
+                docs[aid] = Analysis.model_validate_json(js)
+            for cid, aid, local in conn.execute(
+                sa.select(t.claims.c.id, t.claims.c.article_id, t.claims.c.local_id).where(
+                    t.claims.c.article_id.in_(chunk)
+                )
+            ).all():
+                ids[(aid, local)] = cid
+        for fn, name in zip(functions, names, strict=True):
+            for x, y in part:
+                for rel in fn(docs[x], docs[y]) or ():
+                    left, right = (y, x) if getattr(rel, "reverse", False) else (x, y)
+                    a, b = ids.get((left, rel.a)), ids.get((right, rel.b))
+                    if a is not None and b is not None:
+                        rows.append({"type": rel.type, "a": a, "b": b, "reason": rel.reason, "by": name})
     return rows

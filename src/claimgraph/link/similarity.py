@@ -12,6 +12,13 @@ from claimgraph.text import minhash
 
 SAME_CONTENT = 0.6
 SAME_SOURCE = 0.34
+# specific content each claim needs to be the same claim as (or the denial of) another article's:
+# SPECIFIC_WORDS content words, or NAMED_WORDS of them with a name among them. Shorter ones are generic
+# ("a family friend called 911", "this is not fake") and joined unrelated stories on dev-stance; they
+# can still join by meaning between articles of one story (link.meaning). Set by hand, then checked
+# on dev-stance (bench/outlets_eval.py: the line "similarity with ... content words" against "before")
+SPECIFIC_WORDS = 5
+NAMED_WORDS = 3
 NUM_PERM = 36
 BANDS = 12  # 3 rows a band: pairs at 0.6 Jaccard meet in some band 95% of the time, at 0.2 only 9%
 _STOP_WORDS = (
@@ -55,10 +62,27 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return common / (len(a) + len(b) - common)
 
 
+def is_specific(content: str, words: frozenset[str]) -> bool:
+    """Whether a claim says enough to be matched across articles: SPECIFIC_WORDS
+    content words, or NAMED_WORDS with a capitalised word that is no stop word
+    ("Bashar al-Assad resigned" is specific, "a family friend called 911" is not)."""
+    if len(words) >= SPECIFIC_WORDS:
+        return True
+    return len(words) >= NAMED_WORDS and any(w[:1].isupper() and w.lower() not in _STOP for w in content.split())
+
+
+def specific(c: Claim) -> bool:
+    """`is_specific` of the claim, worked out on first use."""
+    if c.specific is None:
+        c.specific = is_specific(c.content, words_of(c))
+    return c.specific
+
+
 def compare(a: Claim, b: Claim) -> Verdict:
     """Whether b is the same claim as a ("same": same polarity, and most
     content words shared, or fewer from the same source), a denial of the same
-    content ("opposed": most content words shared, whatever the source), or neither (None)."""
+    content ("opposed": most content words shared, whatever the source), or
+    neither (None, always when one of them is not `specific`)."""
     # this runs for every candidate pair, so it returns no score (`jaccard` gives it where
     # wanted), reads the words in place when known, and inlines `jaccard`
     wa, wb = a.words, b.words
@@ -66,6 +90,8 @@ def compare(a: Claim, b: Claim) -> Verdict:
         wa = words_of(a)
     if wb is None:
         wb = words_of(b)
+    if not (specific(a) and specific(b)):
+        return None
     common = len(wa & wb)
     if not common:
         return None

@@ -42,42 +42,57 @@ def unplaced():
     return sa.select(_a.id).where(_a.story_id.is_(None), _a.superseded_by.is_(None))
 
 
-def place_stories(conn: Connection, full: bool) -> None:
-    """Give the new articles (or, with `full`, all current ones) their story."""
+def place_stories(conn: Connection, full: bool) -> list[tuple[int, int, float]]:
+    """Give the new articles (or, with `full`, all current ones) their story;
+    returns the story edges of the articles placed (earlier article, later
+    article, score): what the meaning pass of the claim clusters compares."""
     if full or needs_full(conn):
         conn.execute(t.articles.update().values(story_id=None))
         conn.execute(t.story_terms.delete())
         conn.execute(t.story_df.delete())
     new = conn.execute(unplaced().add_columns(_a.published).order_by(_a.id)).all()
     if not new:
-        return
+        return []
     ids = [row[0] for row in new]
-    counts = _term_counts(conn, ids)
-    names = _entity_names(conn, ids)
-    touched = {w for c in counts.values() for w in c} | {f"e:{x}" for ns in names.values() for x in ns}
-    df = _df(conn, sorted(touched))
     n = conn.execute(sa.select(sa.func.count()).where(_a.story_id.is_not(None))).scalar_one()
+    df: dict[str, int] = {}
+    touched: set[str] = set()  # the terms whose stored document frequency has been read into `df`
     vectors = {}
-    for k, (aid, _published) in enumerate(new):
-        text = stories.placed_vector(counts.get(aid, Counter()), df, n + k)
-        entities = stories.entity_vector(names.get(aid, frozenset()), df, n + k)
-        vectors[aid] = stories.weighted(text, entities)
+    # a few hundred articles' term counts at a time (a full link of 250,000 articles held them all):
+    # each vector is fixed in id order, as before, with the stored frequencies read before a term's first use
+    for k0 in range(0, len(ids), 500):
+        chunk = ids[k0 : k0 + 500]
+        counts, names = _term_counts(conn, chunk), _entity_names(conn, chunk)
+        terms = {w for c in counts.values() for w in c} | {f"e:{x}" for ns in names.values() for x in ns}
+        df.update(_df(conn, sorted(terms - touched)))
+        touched |= terms
+        for k, aid in enumerate(chunk, k0):
+            text = stories.placed_vector(counts.get(aid, Counter()), df, n + k)
+            entities = stories.entity_vector(names.get(aid, frozenset()), df, n + k)
+            vectors[aid] = stories.weighted(text, entities)
 
     placed, uf = stories.Placed(), UnionFind()
     stored_roots = _load_candidates(conn, new, vectors, placed, uf) if n else set()
+    edges = []
     for aid, published in new:
         vector = vectors[aid]
         for other, score in placed.scores(vector, published).items():
             if score >= stories.STREAM_THRESHOLD:
                 uf.union(other, aid)
+                edges.append((other, aid, score))
         placed.add(aid, vector, published)
 
     merged = uf.merged(stored_roots)
     reassign(conn, t.articles, "story_id", merged)
     update_chunked(conn, t.articles, "story_id", [(aid, uf.find(aid)) for aid in ids])
-    rows = [{"term": w, "article_id": aid, "weight": x} for aid in ids for w, x in vectors[aid].items()]
-    insert_chunked(conn, t.story_terms, rows)
+    for chunk in chunks(ids, 1000):  # the postings' rows a thousand articles at a time
+        insert_chunked(
+            conn,
+            t.story_terms,
+            [{"term": w, "article_id": aid, "weight": x} for aid in chunk for w, x in vectors[aid].items()],
+        )
     _write_df(conn, df, touched)
+    return edges
 
 
 def _term_counts(conn: Connection, ids: list[int]) -> dict[int, Counter]:

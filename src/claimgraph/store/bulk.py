@@ -45,6 +45,17 @@ def insert_chunked(conn: Connection, table: sa.Table, rows: list[dict], size: in
         insert_rows(conn, table, list(chunk))
 
 
+def insert_stream(conn: Connection, table: sa.Table, rows: Iterable[dict], size: int = 20_000) -> None:
+    """Insert rows as they come, `size` at a time: never all of them in memory."""
+    batch: list[dict] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            insert_rows(conn, table, batch)
+            batch = []
+    insert_rows(conn, table, batch)
+
+
 def update_chunked(
     conn: Connection, table: sa.Table, column: str, pairs: list[tuple[int, int]], size: int = 20_000
 ) -> None:
