@@ -172,7 +172,8 @@ def table(results: dict[str, dict[str, Any]]) -> str:
 
 def stance_rows(shared: Path) -> tuple[str, dict[str, Any]]:
     """dev-stance (claim check): per-class F1 and macro F1, cross-validated by story and on the whole set,
-    from training/stance/train.py (it fits the combiner on this set, so the CV row is the honest one)."""
+    from training/stance/train.py (it fits the combiner on this set, so the CV row is the honest one),
+    and the share of the rows `check` lists that are articles of another story."""
     db = Path(tempfile.gettempdir()) / "claimgraph-dev-stance.sqlite"  # the bodies' ledger, made once
     cmd = [sys.executable, str(ROOT / "training" / "stance" / "train.py"), "--db", str(db), "--out", "-"]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
@@ -184,6 +185,12 @@ def stance_rows(shared: Path) -> tuple[str, dict[str, Any]]:
     for name in ("cv", "whole"):
         label = name + (" by story" if name == "cv" else " set")
         lines.append(f"  {label:<18} " + "  ".join(f"{report[name][k]:>9.3f}" for k in keys))
+    # what `check` lists over all its candidates, not only the labelled pairs: rows of another story
+    cv, plain = report["cv"], report["cv_ungated"]
+    lines.append(
+        f"  check rows, cv by story: {cv['off_story']:.3f} off-story of {cv['rows']:,} listed, "
+        f"{cv['related_listed']:.3f} of related pairs listed (no gate: {plain['off_story']:.3f} of {plain['rows']:,})"
+    )
     return "\n".join(lines), report
 
 

@@ -131,6 +131,20 @@ def test_query_narrows_the_candidates(store):
     assert "https://a.example/depot" not in {r["url"] for r in rows}
 
 
+def test_common_words_bring_the_latest_articles_that_hold_them_all(store, monkeypatch):
+    from claimgraph.ledger import claim_check
+    from claimgraph.store.search import Query
+
+    ranked = claim_check.candidates(store, CLAIM, Query(), 50)
+    # every word of the claim in at least one row: all common, none ranked (as on a large ledger)
+    monkeypatch.setattr(claim_check, "COMMON", 1)
+    monkeypatch.setattr(claim_check._Index, "ranked", None)  # not called
+    latest = claim_check.candidates(store, CLAIM, Query(), 50)
+    assert len(latest) == 3 and set(latest) == set(ranked)  # each of the three holds every word
+    urls = {r["url"] for r in ledger.check(CLAIM, db=store)}
+    assert {"https://a.example/depot", "https://d.example/body"} <= urls
+
+
 def test_several_claims_keep_their_words(store):
     odd = "  fuel depot in KALEN burned?  "
     rows = ledger.check([CLAIM, odd], db=store)
@@ -208,3 +222,36 @@ def test_a_missing_ledger_is_not_made(tmp_path, capsys):
     assert main(["check", CLAIM, "--db", str(path)]) != 0
     assert not Path(path).exists()
     assert "\n" not in capsys.readouterr().err.strip()
+
+
+# articles about something else that share one of the claim's words: the retrieval brings them in
+OFF_TOPIC = [
+    make_analysis(
+        "The club said it would fire its coach after a fourth defeat in a row, supporters said on Sunday.",
+        [("The club", "said", "it would fire its coach after a fourth defeat in a row")],
+        url="https://e.example/coach",
+        publisher="Epsilon",
+        published="2025-03-07",
+    ),
+    make_analysis(
+        "The minister said fuel prices would rise again in the spring, blaming a weaker currency.",
+        [("The minister", "said", "fuel prices would rise again in the spring")],
+        url="https://f.example/prices",
+        publisher="Zeta",
+        published="2025-03-07",
+    ),
+]
+
+
+def test_an_article_about_something_else_that_shares_a_word_is_not_listed(tmp_path):
+    with open_store(str(tmp_path / "off.sqlite")) as s:
+        with s.engine.begin() as conn:
+            add_records(conn, [Record(a, f"t{i}") for i, a in enumerate([articles()[0], *OFF_TOPIC])])
+        ledger.relink(db=s)
+        from claimgraph.ledger.claim_check import candidates
+        from claimgraph.store.search import Query
+
+        assert len(candidates(s, CLAIM, Query(), 50)) == 3  # all three are read: the gate, not retrieval, decides
+        urls = {r["url"] for r in ledger.check(CLAIM, db=s)}
+    assert "https://a.example/depot" in urls
+    assert not urls & {a.url for a in OFF_TOPIC}

@@ -11,7 +11,18 @@ import pytest
 
 from claimgraph.fitted import HERE
 from claimgraph.ledger import stance
-from claimgraph.ledger.stance import CLASSES, FEATURES, FORMAT, Combiner, Doc, Unit, assess
+from claimgraph.ledger.stance import (
+    CLASSES,
+    FEATURES,
+    FORMAT,
+    GATE_FEATURES,
+    Combiner,
+    Doc,
+    Gate,
+    Unit,
+    assess,
+    gate_rows,
+)
 from claimgraph.text.semantic import load_encoder, semantic_available
 from conftest import needs_shared
 
@@ -47,6 +58,25 @@ def test_committed_file_has_the_scripts_format(name):
     model = Combiner(data)
     p = model.proba(np.zeros(len(FEATURES)))
     assert p.shape == (1, len(CLASSES)) and abs(p.sum() - 1) < 1e-9
+    gate = Gate(data["gate"])
+    assert len(gate.coef) == len(GATE_FEATURES) and 0 < gate.threshold < 1
+
+
+@pytest.mark.parametrize("name", FITTED)
+def test_the_gate_prefers_the_article_that_holds_the_claim(name):
+    _needs(name)
+    data = json.loads((HERE / name).read_text(encoding="utf-8"))
+    enc = load_encoder(data["encoder"])
+    claim = "Rebels shot down a cargo plane over Ostrava on Monday"
+    texts = [
+        "Rebels shot down a cargo plane over Ostrava on Monday, officials said.",
+        "A cargo ship docked at the port on Monday after a week at sea.",
+    ]
+    docs = [Doc([Unit(0, len(x), x)], []) for x in texts]
+    rows = gate_rows(claim, docs, [assess(claim, d, enc) for d in docs])
+    assert rows.shape == (2, len(GATE_FEATURES))
+    p = Gate(data["gate"]).proba(rows)
+    assert p[0] > p[1] and p[0] >= Gate(data["gate"]).threshold
 
 
 @pytest.mark.parametrize("name", FITTED)

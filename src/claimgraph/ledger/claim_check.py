@@ -15,9 +15,10 @@ from collections import Counter
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from claimgraph.errors import UsageError
-from claimgraph.ledger.stance import Doc, assess, combiner, count, doc_from_analysis, encoder_for
+from claimgraph.ledger.stance import Doc, combiner, count, doc_from_analysis, encoder_for, gate, judge
 from claimgraph.store import Store
 from claimgraph.store import schema as t
 from claimgraph.store.search import Query, conditions, parse
@@ -27,6 +28,11 @@ from claimgraph.text.translit import name_key
 MAX_CLAIM_CHARS = 1000
 MAX_CLAIMS = 10_000
 HITS = 400  # claims read from each index a claim: the candidates' ceiling, whatever the ledger's size
+# rows holding a word that make it too common to rank by (see `_matches`): on dev-stance (3,974 claims,
+# 453 bodies) only "the" is that common, and each of the 448 headlines gets the candidates it got when
+# every word was ranked (its next most frequent word is in 544 claims); counting stops here, so a word
+# costs at most this many postings read whatever the ledger's size
+COMMON = 1000
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NAME = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*")
 
@@ -60,92 +66,164 @@ def search_words(claim: str) -> list[str]:
 
 def _any_word(words: list[str]) -> str:
     """An FTS5 query for any of the words, each quoted."""
-    return " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+    return " OR ".join(_quoted(w) for w in words)
+
+
+def _every_word(words: list[str]) -> str:
+    """An FTS5 query for all of the words, each quoted."""
+    return " AND ".join(_quoted(w) for w in words)
+
+
+def _quoted(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
 
 
 def _any_word_tsquery(words: list[str]):
     """A PostgreSQL tsquery for any of the words, cut as the index is (migration 0003's functions)."""
+    return _tsquery(words, "||")
+
+
+def _tsquery(words: list[str], op: str):
     query = sa.func.claimgraph_tsquery(words[0])
     for w in words[1:]:
-        query = query.op("||")(sa.func.claimgraph_tsquery(w))
+        query = query.op(op)(sa.func.claimgraph_tsquery(w))
     return query
 
 
-def _text_hits(store: Store, words: list[str], where: list) -> sa.Select | None:
-    """(claim, article, cluster, weight) of the claims that best match the words, best first."""
-    if not words:
-        return None
-    cols = (t.claims.c.id, t.claims.c.article_id, t.claims.c.cluster_id)
-    if store.is_sqlite:
-        expr = "content : (" + _any_word(words) + ")"
-        fts = sa.table("claims_fts", sa.column("rowid"), sa.column("rank"))
-        match = (
-            sa.select(fts.c.rowid, fts.c.rank)
-            .where(sa.literal_column("claims_fts").op("MATCH")(expr))
-            .order_by(fts.c.rank)
-            .limit(HITS)
+class _Index:
+    """One full-text index the check reads: claims' content (FTS5 `claims_fts`'s
+    content column / `claims.tsv`) or articles' whole text (`articles_fts` / `articles.tsv`)."""
+
+    def __init__(self, store: Store, claims: bool, where: list = ()) -> None:
+        self.sqlite = store.is_sqlite
+        self.where = list(where)  # PostgreSQL ranks the claims that pass the query's filters
+        self.table = t.claims if claims else t.articles
+        self.fts = "claims_fts" if claims else "articles_fts"
+        self.column = "content : " if claims else ""  # claims_fts also holds the source's words
+        self.tsv = sa.literal_column(f"{self.table.name}.tsv")
+
+    def _fts_match(self, expr: str):
+        return sa.literal_column(self.fts).op("MATCH")(self.column + "(" + expr + ")")
+
+    def common(self, conn: Connection, words: list[str]) -> list[str]:
+        """The words that COMMON or more rows hold, in one statement: each word's rows are
+        counted up to COMMON and no further, whatever the ledger's size. Written as text: it
+        runs for every claim, and building it as expressions cost more than running it."""
+        if self.sqlite:
+            holding = f"SELECT 1 FROM {self.fts} WHERE {self.fts} MATCH :w{{i}}"
+            params = {f"w{i}": self.column + "(" + _quoted(w) + ")" for i, w in enumerate(words)}
+        else:
+            holding = f"SELECT 1 FROM {self.table.name} WHERE {self.table.name}.tsv @@ claimgraph_tsquery(:w{{i}})"
+            params = {f"w{i}": w for i, w in enumerate(words)}
+        counts = ", ".join(
+            f"(SELECT count(*) FROM ({holding.format(i=i)} LIMIT {COMMON}) AS h{i})" for i in range(len(words))
+        )
+        found = conn.execute(sa.text(f"SELECT {counts}"), params).one()
+        return [w for w, n in zip(words, found, strict=True) if n >= COMMON]
+
+    def ranked(self, words: list[str], n: int) -> sa.Subquery:
+        """(id, weight) of the n rows that best match any of the words, by bm25 / ts_rank: the
+        rank is worked out for every row holding a word, so only rare words are given."""
+        if self.sqlite:
+            fts = sa.table(self.fts, sa.column("rowid"), sa.column("rank"))
+            # bm25 is negative, better the lower: its negation is the weight
+            return (
+                sa.select(fts.c.rowid.label("id"), (-fts.c.rank).label("weight"))
+                .where(self._fts_match(_any_word(words)))
+                .order_by(fts.c.rank)
+                .limit(n)
+                .subquery()
+            )
+        query = _any_word_tsquery(words)
+        rank = sa.func.ts_rank(self.tsv, query)
+        return (
+            sa.select(self.table.c.id.label("id"), rank.label("weight"))
+            .where(self.tsv.op("@@")(query), *self.where)
+            .order_by(rank.desc(), self.table.c.id)
+            .limit(n)
             .subquery()
         )
-        # bm25 is negative, better the lower: its negation is the weight
+
+    def latest(self, words: list[str], n: int) -> sa.Subquery:
+        """(id, weight 0) of the n latest rows that hold all of the words: read newest first
+        and stopped after n, with no rank worked out (common words hold too many rows to rank)."""
+        if self.sqlite:
+            fts = sa.table(self.fts, sa.column("rowid"))
+            stmt = sa.select(fts.c.rowid.label("id")).where(self._fts_match(_every_word(words)))
+            stmt = stmt.order_by(fts.c.rowid.desc())
+        else:
+            stmt = sa.select(self.table.c.id.label("id")).where(self.tsv.op("@@")(_tsquery(words, "&&")), *self.where)
+            stmt = stmt.order_by(self.table.c.id.desc())
+        return stmt.add_columns(sa.literal(0.0).label("weight")).limit(n).subquery()
+
+
+def _matches(conn: Connection, index: _Index, words: list[str], select) -> list:
+    """The rows `select(found)` gives for the index's best matches of the words, best first.
+
+    A word in COMMON or more rows is common: ranking every row it holds would cost in
+    proportion to the ledger. The rare words are ranked (on a ledger where no word is
+    common, exactly as every word was before); where they bring fewer than HITS rows,
+    the latest rows holding all the common words fill up to HITS, weighed below any ranked one."""
+    if not words:
+        return []
+    common = index.common(conn, words)
+    rare = [w for w in words if w not in common]
+    rows = list(conn.execute(select(index.ranked(rare, HITS)))) if rare else []
+    if common and len(rows) < HITS:
+        seen = {row[0] for row in rows}
+        rows += [row for row in conn.execute(select(index.latest(common, HITS))) if row[0] not in seen]
+    return rows[:HITS]
+
+
+def _text_hits(conn: Connection, store: Store, words: list[str], where: list) -> list:
+    """(claim, article, cluster, weight) of the claims that best match the words, best first."""
+
+    def select(found: sa.Subquery) -> sa.Select:
         return (
-            sa.select(*cols, (-match.c.rank).label("weight"))
-            .join(match, match.c.rowid == t.claims.c.id)
+            sa.select(t.claims.c.id, t.claims.c.article_id, t.claims.c.cluster_id, found.c.weight)
+            .join(found, found.c.id == t.claims.c.id)
             .where(*where)
-            .order_by(match.c.rank)
+            .order_by(found.c.weight.desc())
         )
-    query = _any_word_tsquery(words)
-    tsv = sa.literal_column("claims.tsv")
-    rank = sa.func.ts_rank(tsv, query)
-    return (
-        sa.select(*cols, rank.label("weight"))
-        .where(tsv.op("@@")(query), *where)
-        .order_by(rank.desc(), t.claims.c.id)
-        .limit(HITS)
-    )
+
+    return _matches(conn, _Index(store, claims=True, where=where), words, select)
 
 
-def _body_hits(store: Store, words: list[str], q: Query, where: list) -> sa.Select | None:
+def _body_hits(conn: Connection, store: Store, words: list[str], q: Query, where: list) -> list:
     """(article, weight) of the articles whose whole text best matches the words, best first
     (migration 0006's index): an article is found by its body even where no stored claim holds the words."""
-    if not words:
-        return None
-    if store.is_sqlite:
-        fts = sa.table("articles_fts", sa.column("rowid"), sa.column("rank"))
-        match = (
-            sa.select(fts.c.rowid.label("article_id"), (-fts.c.rank).label("weight"))
-            .where(sa.literal_column("articles_fts").op("MATCH")(_any_word(words)))
-            .order_by(fts.c.rank)
-            .limit(HITS)
-        )
-    else:
-        query = _any_word_tsquery(words)
-        tsv = sa.literal_column("articles.tsv")
-        rank = sa.func.ts_rank(tsv, query)
-        match = (
-            sa.select(t.articles.c.id.label("article_id"), rank.label("weight"))
-            .where(tsv.op("@@")(query))
-            .order_by(rank.desc(), t.articles.c.id)
-            .limit(HITS)
-        )
-    found = match.subquery()
-    stmt = sa.select(found.c.article_id, found.c.weight).where(found.c.article_id.not_in(t.superseded_articles()))
-    if q.has_text or q.filters:
-        # the query's filters are on claims: an article qualifies by a claim of its own that passes them
-        stmt = stmt.where(found.c.article_id.in_(sa.select(t.claims.c.article_id).where(*where)))
-    return stmt.order_by(found.c.weight.desc())
+
+    def select(found: sa.Subquery) -> sa.Select:
+        stmt = sa.select(found.c.id, found.c.weight).where(found.c.id.not_in(t.superseded_articles()))
+        if q.has_text or q.filters:
+            # the query's filters are on claims: an article qualifies by a claim of its own that passes them
+            stmt = stmt.where(found.c.id.in_(sa.select(t.claims.c.article_id).where(*where)))
+        return stmt.order_by(found.c.weight.desc())
+
+    return _matches(conn, _Index(store, claims=False), words, select)
 
 
-def _entity_hits(claim: str, where: list) -> sa.Select | None:
+def _entity_hits(conn: Connection, store: Store, claim: str, where: list) -> list:
+    """(claim, article, cluster, 0) of the latest claims naming the claim's names: each name's
+    latest HITS read from its index newest first (SQLite's index on the key holds the rowid)."""
     keys = sorted({name_key(m.group()) for m in _NAME.finditer(claim)} - {""})
     if not keys:
-        return None
-    named = sa.select(t.claim_entities.c.claim_id).where(t.claim_entities.c.key.in_(keys))
-    return (
-        sa.select(t.claims.c.id, t.claims.c.article_id, t.claims.c.cluster_id)
-        .add_columns(sa.literal(0.0).label("weight"))
-        .where(t.claims.c.id.in_(named), *where)
-        .order_by(t.claims.c.id.desc())
-        .limit(HITS)
+        return []
+    ce = t.claim_entities.c
+    newest = sa.literal_column("claim_entities.rowid").desc() if store.is_sqlite else ce.claim_id.desc()
+    named: set[int] = set()
+    for key in keys:
+        named.update(conn.execute(sa.select(ce.claim_id).where(ce.key == key).order_by(newest).limit(HITS)).scalars())
+    if not named:
+        return []
+    return list(
+        conn.execute(
+            sa.select(t.claims.c.id, t.claims.c.article_id, t.claims.c.cluster_id)
+            .add_columns(sa.literal(0.0).label("weight"))
+            .where(t.claims.c.id.in_(sorted(named)), *where)
+            .order_by(t.claims.c.id.desc())
+            .limit(HITS)
+        )
     )
 
 
@@ -159,13 +237,9 @@ def candidates(store: Store, claim: str, q: Query, limit: int) -> list[int]:
     words = search_words(claim)
     body: dict[int, float] = {}
     with store.engine.connect() as conn:
-        stmt = _body_hits(store, words, q, where)
-        if stmt is not None:
-            body = {article: float(weight) for article, weight in conn.execute(stmt)}
-        for stmt in (_text_hits(store, words, where), _entity_hits(claim, where)):
-            if stmt is None:
-                continue
-            for _, article, cluster, weight in conn.execute(stmt):
+        body = {article: float(weight) for article, weight in _body_hits(conn, store, words, q, where)}
+        for rows in (_text_hits(conn, store, words, where), _entity_hits(conn, store, claim, where)):
+            for _, article, cluster, weight in rows:
                 # an article ranks by its best-matching claim, then by how many claims point at it
                 best[article] = max(best.get(article, 0.0), float(weight))
                 hits[article] += 1
@@ -265,24 +339,25 @@ def _reason(stance: str, doc: Doc, a) -> str:
 
 def check_store(store: Store, claims: list[str], q: Query, limit: int) -> list[dict]:
     """One row per (claim, article) that addresses it, strongest first within each claim."""
-    model = combiner()
+    model, relevance = combiner(), gate()
     encoder = encoder_for(model)
     out: list[dict] = []
     for claim in claims:
-        docs = documents(store, candidates(store, claim, q, limit))
+        ids = candidates(store, claim, q, limit)
+        docs = documents(store, ids)
+        ranked = [(i, *docs[i]) for i in ids if i in docs]  # retrieval order: the gate reads ranks
         rows: list[dict] = []
-        for article_id, (info, doc) in docs.items():
-            a = assess(claim, doc, encoder)
-            proba = model.proba(a.features)[0]
-            stance = model.classes[int(proba.argmax())]
-            if stance == "unrelated":
+        verdicts = judge(claim, [doc for _, _, doc in ranked], encoder, model, relevance)
+        for (article_id, info, doc), v in zip(ranked, verdicts, strict=True):
+            stance, a = v.stance, v.assessment
+            if stance is None:  # about something else
                 continue
             rows.append(
                 {
                     "claim": claim,
                     "id": info["ext_id"],
                     "stance": stance,
-                    "score": round(float(proba.max()), 3),
+                    "score": round(v.score, 3),
                     "reason": _reason(stance, doc, a),
                     "evidence": _evidence(doc, a),
                     "article_id": article_id,
