@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # the feature names `learned.features` writes, before their "="
 FEATURE_KINDS = {"l", "p", "t", "d", "lp", "ld", "hl", "hp", "q", "c", "lc", "cw", "lcw", "cm", "s", "ls", "sl"}
 FEATURE_KINDS |= {"pw", "nw", "np"}
+FEATURE_KINDS |= {"lt", "hd", "lcm", "cl", "cx", "st", "ssd", "sc"}
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,9 @@
 """The learned cue detector: which verb, noun or adjective marks an attribution.
 
 A logistic regression over the parse around each candidate word (its lemma,
-part of speech and dependency, its head, which complements it takes, what
-kind of subject it has, whether it stands inside or beside a quotation),
+part of speech and dependency, its head, which complements it takes and
+the words that head them, what kind of subject it has and where, whether
+it stands inside or beside a quotation),
 fitted on PolNeAR's training split by `training/attribution/train.py` and
 read from `fitted/attribution.json`. It decides only *whether* a word is a
 cue; content and source are cut by the same patterns as the lexicon's cues
@@ -39,12 +40,15 @@ def features(document: Document, tok: Token) -> list[str]:
         f"t={tok.tag_}",
         f"d={tok.dep_}",
         f"lp={lemma}|{tok.pos_}",
+        f"lt={lemma}|{tok.tag_}",
+        f"hd={head.lemma_.lower()}|{tok.dep_}",
         f"ld={lemma}|{tok.dep_}",
         f"hl={head.lemma_.lower()}",
         f"hp={head.pos_}|{tok.dep_}",
         f"q={in_quote(document, tok.idx)}",
     ]
     subject = None
+    complements = []
     for c in tok.children:
         dep = c.dep_
         out.append(f"c={dep}")
@@ -55,8 +59,15 @@ def features(document: Document, tok: Token) -> list[str]:
         elif dep in ("ccomp", "xcomp", "acl", "relcl"):
             mark = next((m.lower_ for m in c.children if m.dep_ in ("mark", "aux") and m.i < c.i), "-")
             out.append(f"cm={dep}|{mark}")
+            out.append(f"lcm={lemma}|{dep}|{mark}")
+            out.append(f"cl={dep}|{c.lemma_.lower()}")  # "declined to comment", "refused to say"
+            complements.append(dep)
         elif dep in SUBJECT_DEPS:
             subject = c
+        elif dep == "aux":
+            out.append(f"cx={dep}|{c.lemma_.lower()}")  # "would say", "will claim"
+        elif dep == "dobj":  # the object's kind, not its word: "sought support" is no claim
+            complements.append(dep)
     if subject is None and tok.dep_ in ("xcomp", "conj", "advcl") and head.i != tok.i:
         subject = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
     if subject is not None:
@@ -64,8 +75,14 @@ def features(document: Document, tok: Token) -> list[str]:
         out.append(f"s={kind}")
         out.append(f"ls={lemma}|{kind}")
         out.append(f"sl={subject.lemma_.lower()}")
+        out.append(f"st={subject.tag_}")
+        out.append(f"ssd={kind}|{subject.dep_}|{'before' if subject.i < tok.i else 'after'}")
+        for dep in complements or ["-"]:
+            out.append(f"sc={kind}|{dep}")
     else:
         out.append("s=none")
+        for dep in complements or ["-"]:
+            out.append(f"sc=none|{dep}")
     doc = tok.doc
     prev = doc[tok.i - 1] if tok.i > 0 else None
     nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None

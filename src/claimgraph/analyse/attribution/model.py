@@ -35,5 +35,6 @@ class CueModel:
 
     def probability(self, feats: list[str]) -> float:
         get = self.weights.get
-        z = self.bias + sum(get(f, 0.0) for f in feats)
+        # each feature once, as in training (a word with two prepositions lists "lc=...|prep" twice)
+        z = self.bias + sum(get(f, 0.0) for f in set(feats))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

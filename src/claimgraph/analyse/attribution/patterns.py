@@ -122,12 +122,8 @@ def _verb_claim(document: Document, sent: SpacySpan, verb: Token, cue: Cue, inde
         return None
     if learned and subject is not None and not _can_speak(subject, lex):
         return None  # "Russia's retreat raises questions about ...": a retreat says nothing
-    if (
-        subject is not None
-        and lex.pronouns.get(subject.lower_) == "speaker"
-        and (cue.sense == "cognition" or in_quote(document, verb.idx))
-    ):
-        return None  # "I think", or a quoted speaker's own report: part of what they say
+    if subject is not None and lex.pronouns.get(subject.lower_) == "speaker" and in_quote(document, verb.idx):
+        return None  # "“I think ...,” she said": a quoted speaker's own report is part of what they say
     if block is None:
         block = quote_block(document, verb, subject, cue_end)
     if block is not None and (content is None or not reaches_beyond(content, block)):
