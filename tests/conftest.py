@@ -34,3 +34,20 @@ def needs_shared(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not available (the shared corpora sit beside the repository)")
     return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """A fresh ledger on each back end (PostgreSQL in a throw-away schema; skipped without a server).
+    A module that defines its own `store` fixture uses that one."""
+    from claimgraph.store import open_store
+    from claimgraph.store.testing import postgres_available, postgres_schema
+
+    if request.param == "sqlite":
+        with open_store(str(tmp_path / "l.sqlite")) as s:
+            yield s
+        return
+    if reason := postgres_available():
+        pytest.skip(reason)
+    with postgres_schema() as url, open_store(url) as s:
+        yield s

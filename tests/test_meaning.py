@@ -5,19 +5,15 @@ batch-by-batch link equals a full relink; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 
 from claimgraph import ledger
 from claimgraph.link import meaning, similarity
-from claimgraph.store import open_store
 from claimgraph.store import schema as t
-from claimgraph.store.testing import make_analysis, postgres_available, postgres_schema
+from claimgraph.store.testing import make_analysis
 from claimgraph.store.write import Record, add_records
 from claimgraph.text.semantic import load_encoder
 from ledger_snapshot import snapshot
-
-PG_SKIP = postgres_available()
 
 FLOOD = (
     "Floodwaters swept through the river town of Marlow after three days of rain; shelters opened in the "
@@ -44,18 +40,6 @@ def article(source: str, claim: str, rest: str, when: str, slug: str, status: st
         url=f"https://{slug}.example/{slug}",
         publisher=slug,
     )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        with open_store(str(tmp_path / "l.sqlite")) as s:
-            yield s
-        return
-    if PG_SKIP:
-        pytest.skip(PG_SKIP)
-    with postgres_schema() as url, open_store(url) as s:
-        yield s
 
 
 def add(store, *analyses):
