@@ -291,3 +291,13 @@ def test_a_person_name_holds_a_place_only_with_a_feature_word(analyzer):
     assert not _may_host(entity("Tulsans", "NORP"), lexicon)
     a = analyse(analyzer, "Jordan Whitaker scored twice for the visitors.")
     assert all(e.geo is None for e in a.entities)
+
+
+def test_a_name_known_only_as_a_towns_other_name_needs_context(analyzer):
+    # GeoNames lists "Hamas" among the other names of Hamm (Germany): without "in", a containing
+    # place or the article's focus, an organisation is not put there
+    a = analyse(analyzer, "Hamas said on Tuesday that it would accept the truce offered by the mediators.")
+    assert not any(e.geo is not None and e.geo.gazetteer_id == "geonames:2911240" for e in a.entities)
+    # a main name with no more context is still placed
+    b = analyse(analyzer, "Officials in Paris announced a new climate plan on Monday.")
+    assert place(b, "Paris").geo is not None

@@ -46,6 +46,11 @@ def _has_evidence(t: Target, best: Candidate) -> bool:
 def _accepted(t: Target, best: Candidate) -> bool:
     """Names the NER did not call places need evidence: care with people and companies."""
     place, form = best.place, best.match.form
+    # a town matched only by one of its other names ("Hamas" is listed for Hamm, "Sheriff" for
+    # Sarajevo) needs the context to say place, whatever the label
+    alt_only = form == "alt" and place.kind in SETTLEMENTS and place.population < W.alt_name_big
+    if alt_only and not (_has_evidence(t, best) or best.parts.get("focus_country", 0.0) >= W.evidence_part):
+        return False
     if t.label in PLACE_TYPES or (t.label == "" and not t.nested):
         return True
     if t.label == "PERSON":  # "Jordan", "Clinton", "Madison": people first
