@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FEATURE_KINDS = {"l", "p", "t", "d", "lp", "ld", "hl", "hp", "q", "c", "lc", "cw", "lcw", "cm", "s", "ls", "sl"}
 FEATURE_KINDS |= {"pw", "nw", "np"}
 FEATURE_KINDS |= {"lt", "hd", "lcm", "cl", "cx", "st", "ssd", "sc"}
+FEATURE_KINDS |= {"lo", "pr", "prc"}
 
 
 @pytest.fixture(scope="module")

@@ -73,7 +73,9 @@ def _dedupe(found: list[Found]) -> list[Found]:
 
 def _cut_nested(document: Document, found: list[Found]) -> None:
     """'Reports indicate that Assad fled, with some speculation that he died':
-    a trailing adjunct that holds a claim of its own is not part of the first."""
+    a trailing adjunct that holds a claim of its own is not part of the first; nor is a
+    coordinated clause with its own cue ('X said A, and Y warned B': dev-attribution claims
+    F1 0.722 -> 0.723)."""
     doc = document.doc
     for f in found:
         for g in found:
@@ -89,5 +91,5 @@ def _cut_nested(document: Document, found: list[Found]) -> None:
             if len(chain) < 2:
                 continue
             root, path = chain[-1], chain[-2]
-            if path.i > root.i and path.dep_ in ("prep", "advcl", "npadvmod", "parataxis"):
+            if path.i > root.i and path.dep_ in ("prep", "advcl", "npadvmod", "parataxis", "conj"):
                 f.content = trim(document, f.content[0], path.left_edge.idx)
