@@ -22,6 +22,7 @@ from claimgraph.ledger.stance import (
     Unit,
     assess,
     gate_rows,
+    stance_rows,
 )
 from claimgraph.text.semantic import load_encoder, semantic_available
 from conftest import needs_shared
@@ -88,7 +89,22 @@ def test_refuting_cues_raise_refutes(name):
     plain = Doc([Unit(0, 33, "The mayor resigned after the vote.")], [])
     hoax = Doc([Unit(0, 70, "The claim that the mayor resigned after the vote is a hoax, and false.")], [])
     r = CLASSES.index("refutes")
-    assert model.proba(assess(claim, hoax, enc).features)[0, r] > model.proba(assess(claim, plain, enc).features)[0, r]
+    p_hoax, p_plain = (model.proba(stance_rows([assess(claim, d, enc)]))[0, r] for d in (hoax, plain))
+    assert p_hoax > p_plain
+
+
+def test_a_debunk_among_repeats_stands_out():
+    # the relative cues: an article's refuting cues less those of the claim's other candidates
+    enc = load_encoder("lexical")
+    claim = "the mayor resigned after the vote"
+    plain = Doc([Unit(0, 34, "The mayor resigned after the vote.")], [])
+    hoax = Doc([Unit(0, 70, "The claim that the mayor resigned after the vote is a hoax, and false.")], [])
+    rows = stance_rows([assess(claim, d, enc) for d in (plain, plain, hoax)])
+    assert rows.shape == (3, len(FEATURES))
+    rel = FEATURES.index("refute_weighted_rel")
+    assert rows[2, rel] > 0 > rows[0, rel] and rows[0, rel] == rows[1, rel]
+    alone = stance_rows([assess(claim, hoax, enc)])
+    assert alone[0, rel] == 0
 
 
 def test_check_reads_the_lexical_file_without_the_extra(monkeypatch):
