@@ -4,38 +4,22 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
 import sqlalchemy as sa
 
 from claimgraph.ledger import relink
 from claimgraph.link import meaning
 from claimgraph.link.relators import RELATORS, register
 from claimgraph.model import Geo, Relation
-from claimgraph.store import open_store
 from claimgraph.store import schema as t
 from claimgraph.store.synthetic import synthetic_analyses
-from claimgraph.store.testing import make_analysis, postgres_available, postgres_schema
-from claimgraph.store.write import Record, add_records
+from claimgraph.store.testing import make_analysis, postgres_available, store_analyses
 
 PG_SKIP = postgres_available()
 STRIKE = "Ukrainian drones struck an oil depot in Belgorod on Monday"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        with open_store(str(tmp_path / "l.sqlite")) as s:
-            yield s
-        return
-    if PG_SKIP:
-        pytest.skip(PG_SKIP)
-    with postgres_schema() as url, open_store(url) as s:
-        yield s
-
-
 def add(store, *analyses):
-    with store.engine.begin() as conn:
-        return add_records(conn, [Record(a, f"t{i}") for i, a in enumerate(analyses)])
+    return store_analyses(store, analyses)
 
 
 def report(source, content, url, published, extra="", status="reported", **kw):

@@ -10,8 +10,7 @@ import sqlalchemy as sa
 from claimgraph import ledger
 from claimgraph.link import meaning, similarity
 from claimgraph.store import schema as t
-from claimgraph.store.testing import make_analysis
-from claimgraph.store.write import Record, add_records
+from claimgraph.store.testing import make_analysis, store_analyses
 from claimgraph.text.semantic import load_encoder
 from ledger_snapshot import snapshot
 
@@ -43,8 +42,7 @@ def article(source: str, claim: str, rest: str, when: str, slug: str, status: st
 
 
 def add(store, *analyses):
-    with store.engine.begin() as conn:
-        add_records(conn, [Record(a, f"t{i}") for i, a in enumerate(analyses)])
+    store_analyses(store, analyses)
 
 
 def clusters_of(store) -> dict[str, int | None]:
@@ -130,6 +128,22 @@ def test_entities_or_events_that_disagree_keep_claims_apart():
     assert meaning.agree(us, them) is not None  # the initials of a name are that name
     fake = meaning.said(5, 5, None, "it was a fake", False)
     assert meaning.agree(fake, meaning.said(6, 6, None, "it was a fake", False)) is None  # too little content
+
+
+def test_joins_by_meaning_never_make_a_cluster_past_the_cap():
+    """Single-link joins along a story chained 42,323 synthetic claims into one cluster: a join
+    that would make a cluster of more than MAX_JOINED_CLAIMS claims is not made (nor its link)."""
+    from claimgraph.link.unionfind import UnionFind
+
+    joins = [meaning.Join(1, 2, None, 0.9, "", False), meaning.Join(2, 3, None, 0.9, "", False)]
+
+    def clusters(cap: int) -> tuple[set[int], list[tuple[int, int]]]:
+        uf = UnionFind()
+        held = meaning.bridge(uf, joins, {}, cap)
+        return {uf.find(i) for i in (1, 2, 3)}, [(j.earlier, j.later) for j in held]
+
+    assert clusters(3) == ({1}, [(1, 2), (2, 3)])
+    assert clusters(2) == ({1, 3}, [(1, 2)])  # the third claim would make three: it stays apart
 
 
 def test_one_article_at_a_time_gives_what_a_full_relink_gives(store):

@@ -7,24 +7,11 @@ import sqlalchemy as sa
 
 from claimgraph.ledger import relink
 from claimgraph.model import Geo
-from claimgraph.store import open_store
 from claimgraph.store import schema as t
-from claimgraph.store.testing import make_analysis, postgres_available, postgres_schema
+from claimgraph.store.testing import make_analysis, postgres_available
 from claimgraph.store.write import Record, add_records
 
 PG_SKIP = postgres_available()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        with open_store(str(tmp_path / "l.sqlite")) as s:
-            yield s
-        return
-    if PG_SKIP:
-        pytest.skip(PG_SKIP)
-    with postgres_schema() as url, open_store(url) as s:
-        yield s
 
 
 def article(n: int, names: list[tuple], aliases: dict[str, list[str]] | None = None):

@@ -9,8 +9,7 @@ import sqlalchemy as sa
 
 from claimgraph.errors import ResourceError, UsageError
 from claimgraph.store import default_url, normalise_url, open_store, schema, upgrade
-from claimgraph.store.testing import make_analysis, postgres_available, postgres_schema
-from claimgraph.store.write import Record, add_records
+from claimgraph.store.testing import make_analysis, postgres_available, postgres_schema, store_analyses
 
 PG_SKIP = postgres_available()
 
@@ -52,8 +51,7 @@ def story(url="https://example.org/a", text=STORY, published="2024-12-08"):
 
 
 def add(store, *analyses):
-    with store.engine.begin() as conn:
-        return add_records(conn, [Record(a, f"test:{i}") for i, a in enumerate(analyses)])
+    return store_analyses(store, analyses, prefix="test:")
 
 
 def test_migrations_create_exactly_the_declared_schema(store):

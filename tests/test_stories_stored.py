@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 
-import pytest
 import sqlalchemy as sa
 
 from claimgraph import ledger
@@ -15,8 +14,7 @@ from claimgraph.link.claims import pending
 from claimgraph.store import open_store
 from claimgraph.store import schema as t
 from claimgraph.store.synthetic import synthetic_analyses
-from claimgraph.store.testing import make_analysis, postgres_available, postgres_schema
-from claimgraph.store.write import Record, add_records
+from claimgraph.store.testing import make_analysis, postgres_available, store_analyses
 
 PG_SKIP = postgres_available()
 
@@ -97,21 +95,8 @@ def two_stories():
     return [flood[0], chess[0], chess[1], flood[1], chess[2], flood[2]], [0, 1, 1, 0, 1, 0]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        with open_store(str(tmp_path / "l.sqlite")) as s:
-            yield s
-        return
-    if PG_SKIP:
-        pytest.skip(PG_SKIP)
-    with postgres_schema() as url, open_store(url) as s:
-        yield s
-
-
 def add(store, *analyses):
-    with store.engine.begin() as conn:
-        return add_records(conn, [Record(a, f"t{i}") for i, a in enumerate(analyses)])
+    return store_analyses(store, analyses)
 
 
 def story_ids(store) -> list[tuple[int, int | None]]:

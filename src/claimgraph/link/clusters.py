@@ -184,8 +184,7 @@ def link_all(conn: Connection, relate: Relating, joins: Sequence[meaning.Join] =
         insert_chunked(conn, t.links, membership_links({}, done.opposed, [], {}))  # the denials: made once
         placed += len(batch)
         last = batch[-1].id
-    _merge_joined(conn, joins)
-    insert_chunked(conn, t.links, meaning.links(joins))
+    insert_chunked(conn, t.links, meaning.links(_merge_joined(conn, joins)))
     internal = internal_contradictions(conn, None)  # a few per article: each range keeps the ones it holds
     related: set[tuple[int, int]] = set()  # article pairs related so far (two ranges can share one)
     top = conn.execute(sa.select(sa.func.max(t.claims.c.cluster_id))).scalar() or 0
@@ -212,10 +211,11 @@ def link_all(conn: Connection, relate: Relating, joins: Sequence[meaning.Join] =
     return placed
 
 
-def _merge_joined(conn: Connection, joins: Sequence[meaning.Join]) -> None:
-    """Merge the clusters that the joins by meaning bridge (into the smallest root, as one pass's union-find does)."""
+def _merge_joined(conn: Connection, joins: Sequence[meaning.Join]) -> list[meaning.Join]:
+    """Merge the clusters that the joins by meaning bridge (into the smallest root, as one pass's union-find
+    does); returns the joins that hold."""
     if not joins:
-        return
+        return []
     ids = sorted({x for j in joins for x in (j.earlier, j.later)})
     cluster: dict[int, int] = {}
     for chunk in chunks(ids):
@@ -223,9 +223,22 @@ def _merge_joined(conn: Connection, joins: Sequence[meaning.Join]) -> None:
             conn.execute(sa.select(t.claims.c.id, t.claims.c.cluster_id).where(t.claims.c.id.in_(chunk))).all()
         )
     uf = UnionFind()
-    for j in joins:
-        uf.union(cluster[j.earlier], cluster[j.later])
+    for claim, root in cluster.items():
+        if claim != root:
+            uf.parent[claim] = root
+    held = meaning.bridge(uf, joins, _sizes(conn, set(cluster.values())))
     reassign(conn, t.claims, "cluster_id", uf.merged(set(cluster.values())))
+    return held
+
+
+def _sizes(conn: Connection, clusters: set[int]) -> dict[int, int]:
+    """Claims each of these stored clusters holds."""
+    sizes: dict[int, int] = {}
+    c = t.claims.c
+    for chunk in chunks(sorted(clusters)):
+        query = sa.select(c.cluster_id, sa.func.count()).where(c.cluster_id.in_(chunk)).group_by(c.cluster_id)
+        sizes.update(conn.execute(query).all())
+    return sizes
 
 
 def link_new(conn: Connection, relate: Relating, joins: Sequence[meaning.Join] = ()) -> int:
@@ -244,7 +257,12 @@ def link_new(conn: Connection, relate: Relating, joins: Sequence[meaning.Join] =
         if j.cluster is not None:  # a stored partner, maybe outside the bucket tails
             uf.parent.setdefault(j.earlier, j.cluster)
             roots.add(j.cluster)
-        uf.union(j.earlier, j.later)
+    sizes: dict[int, int] = defaultdict(int)  # claims under each root now: the stored ones and the new
+    for root, n in _sizes(conn, roots).items():
+        sizes[uf.find(root)] += n
+    for c in new:
+        sizes[uf.find(c.id)] += 1
+    joins = meaning.bridge(uf, joins, sizes)  # those that hold: their links are made below
     merged = uf.merged(roots)
     touched = {uf.find(c.id) for c in new}
     # a new claim that joined two clusters moves the later one's claims to the earlier root

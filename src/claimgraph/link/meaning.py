@@ -21,6 +21,12 @@ the later one is compared with every claim of the earlier one. A pair joins when
 
 Every join the words alone would not make is kept as a `supports` link by
 "same-meaning" with its reason (cosine, shared stems, the story score).
+
+A join merges the two claims' clusters unless that would make a cluster of
+more than MAX_JOINED_CLAIMS claims (`bridge`): joins are single-link, and
+along a long story they chained whole streams of claims into one cluster (on
+the synthetic 100k-claim ledger of bench/ledger_bench.py, one of 42,323
+claims), each step a fair paraphrase of the last.
 The pair's verdict depends on the two claims and the two articles' stored
 vectors only, so an incremental run (new articles against earlier ones) makes
 the joins a full run makes. The Spark backfill's stage 2 has no story
@@ -42,6 +48,7 @@ from sqlalchemy.engine import Connection
 from claimgraph.link import similarity
 from claimgraph.link.evidence import name_words
 from claimgraph.link.records import current
+from claimgraph.link.unionfind import UnionFind
 from claimgraph.store import schema as t
 from claimgraph.store.bulk import chunks
 from claimgraph.text.semantic import Encoder, load_encoder, terms
@@ -52,14 +59,18 @@ ENABLED = True  # the backfill parity tests compare the Parquet with the `simila
 ENCODER = "lexical"
 # calibrated on dev-stance's bodies (bench/outlets_eval.py, `make eval-outlets`) against pairwise "share a
 # claim cluster" vs "same story": the highest cosine whose precision and recall meet the floors (0.90 / 0.60),
-# the fewest joins that do the job (lower ones chain a story's claims into one cluster). On the whole set
-# that is 0.42 (P 0.948 R 0.631); 5-fold cross-validation by story chose 0.40-0.44, P 0.997 R 0.630 held out
+# the fewest joins that do the job (lower ones chain a story's claims into one cluster); figures in
+# docs/ledger.md
 MEANING_COSINE = 0.42
 # set by hand on issue 12's examples (MIN_STEM after reading the first run's joins across stories, where
 # "the U.S. president's interview" met "the U.S. is actively supplying ISIS" on "u" and "s"):
 # "U.S. officials say the video is authentic" and
 # "The United States government said the video is authentic" are one claim; "it was a fake" (1 stem)
 # and "this is not fake" (2) say too little
+# a join by meaning never makes a cluster of more than this many claims (the words alone may): on the
+# synthetic 100k-claim ledger of bench/ledger_bench.py, whose articles all read alike, the joins chained
+# 42,323 claims into one cluster; on dev-stance's bodies the largest cluster with the joins holds 65 claims
+MAX_JOINED_CLAIMS = 100
 MIN_STEM = 3  # characters of a stem that counts
 MIN_TERMS = 3  # content stems (text.semantic.terms) each claim needs
 MIN_SHARED = 2  # content stems the two claims share: the example's two have 2 (video, authentic)
@@ -142,15 +153,25 @@ def agree(a: Said, b: Said) -> str | None:
 ENCODE_BATCH = 4096  # claims encoded in one call: one call a story edge cost more than the encoding
 
 
-def agreeing_pairs(earlier: Sequence[Said], later: Sequence[Said]) -> list[tuple[Said, Said, str]]:
-    """Every (earlier, later) pair of the two articles' claims that agree, with their shared stems.
-    Only pairs sharing MIN_SHARED stems can agree: they are found through the earlier claims' stems
-    (an edge's all-pairs loop over `agree` was most of the pass's time), in the all-pairs order."""
+def stem_index(claims: Sequence[Said]) -> dict[str, list[int]]:
+    """Positions of the claims (of MIN_TERMS stems or more) under each of their stems."""
     by_stem: dict[str, list[int]] = defaultdict(list)
-    for k, a in enumerate(earlier):
+    for k, a in enumerate(claims):
         if len(a.stems) >= MIN_TERMS:
             for stem in a.stems:
                 by_stem[stem].append(k)
+    return by_stem
+
+
+def agreeing_pairs(
+    earlier: Sequence[Said], later: Sequence[Said], by_stem: dict[str, list[int]] | None = None
+) -> list[tuple[Said, Said, str]]:
+    """Every (earlier, later) pair of the two articles' claims that agree, with their shared stems.
+    Only pairs sharing MIN_SHARED stems can agree: they are found through the earlier claims' stems
+    (`by_stem`: `stem_index(earlier)`, made once an article by a caller with many edges; an edge's
+    all-pairs loop over `agree` was most of the pass's time), in the all-pairs order."""
+    if by_stem is None:
+        by_stem = stem_index(earlier)
     found = []
     for b in later:
         if len(b.stems) < MIN_TERMS:
@@ -172,16 +193,17 @@ def candidates(
     story score): (earlier claim, later claim, cosine, shared stems, story score).
     Only claims of agreeing pairs that the words alone do not join are encoded,
     each once, ENCODE_BATCH at a time; a pair the words join has cosine 1."""
-    found = [
-        (a, b, why, score)
-        for a_id, b_id, score in sorted(edges)
-        for a, b, why in agreeing_pairs(earlier.get(a_id, []), later.get(b_id, []))
-    ]
+    indexes: dict[int, dict[str, list[int]]] = {}  # an article is the earlier side of many edges
+    found = []
+    for a_id, b_id, score in sorted(edges):
+        first, second = earlier.get(a_id, []), later.get(b_id, [])
+        if not first or not second:
+            continue
+        if a_id not in indexes:
+            indexes[a_id] = stem_index(first)
+        found += [(a, b, why, score) for a, b, why in agreeing_pairs(first, second, indexes[a_id])]
     needed = list({c.id: c for a, b, _why, _s in found if not _by_words(a, b) for c in (a, b)}.values())
-    vectors: dict[int, np.ndarray] = {}
-    for start in range(0, len(needed), ENCODE_BATCH):
-        batch = needed[start : start + ENCODE_BATCH]
-        vectors.update(zip((c.id for c in batch), encoder.encode([c.content for c in batch]), strict=True))
+    vectors = encode(needed, encoder)
     for a, b, why, score in found:
         cosine = 1.0 if _by_words(a, b) else float(vectors[a.id] @ vectors[b.id])
         yield a, b, cosine, why, score
@@ -224,6 +246,36 @@ def _by_words(a: Said, b: Said) -> bool:
     return a.specific and b.specific and similarity.jaccard(a.words, b.words) >= similarity.SAME_CONTENT
 
 
+def bridge(uf: UnionFind, joins: Sequence[Join], sizes: dict[int, int], cap: int | None = None) -> list[Join]:
+    """Union, in `uf`, the clusters each join bridges, unless the cluster made
+    would hold more than `cap` claims (MAX_JOINED_CLAIMS): joins are single-link,
+    and along a long story they chained whole streams of claims into one cluster.
+    `sizes`: claims a root holds (1 when absent), kept up to date. Joins are
+    taken in claim order. Returns the joins that hold (that merged, or whose
+    claims were one cluster already), in that order."""
+    cap = MAX_JOINED_CLAIMS if cap is None else cap
+    held = []
+    for j in sorted(joins, key=lambda j: (j.later, j.earlier)):
+        a, b = uf.find(j.earlier), uf.find(j.later)
+        if a != b:
+            total = sizes.get(a, 1) + sizes.get(b, 1)
+            if total > cap:
+                continue
+            uf.union(a, b)
+            sizes[uf.find(a)] = total
+        held.append(j)
+    return held
+
+
+def encode(claims: Sequence[Said], encoder: Encoder) -> dict[int, np.ndarray]:
+    """The claims' vectors by id, ENCODE_BATCH at a time."""
+    vectors: dict[int, np.ndarray] = {}
+    for start in range(0, len(claims), ENCODE_BATCH):
+        batch = claims[start : start + ENCODE_BATCH]
+        vectors.update(zip((c.id for c in batch), encoder.encode([c.content for c in batch]), strict=True))
+    return vectors
+
+
 def links(joins: Sequence[Join]) -> list[dict]:
     """The `links` rows of the joins the words alone would not make: the later
     claim supports the earlier one, with the reason. (Whether the words join
@@ -239,14 +291,22 @@ def links(joins: Sequence[Join]) -> list[dict]:
 def _load(conn: Connection, articles: list[int], new_only: bool) -> dict[int, list[Said]]:
     """The current claims of these articles (with `new_only`, those without a cluster), by article, in id order."""
     c = t.claims.c
+    extra = [current()] + ([c.cluster_id.is_(None)] if new_only else [])
+    return _said(conn, articles, c.article_id, extra)
+
+
+def _load_ids(conn: Connection, ids: list[int]) -> dict[int, list[Said]]:
+    """These claims, by article."""
+    return _said(conn, ids, t.claims.c.id, [])
+
+
+def _said(conn: Connection, keys: list[int], column: sa.Column, extra: list) -> dict[int, list[Said]]:
+    c = t.claims.c
     rows, names, people, events = [], defaultdict(list), defaultdict(list), defaultdict(list)
-    for chunk in chunks(articles):
-        where = [c.article_id.in_(chunk), current()]
-        if new_only:
-            where.append(c.cluster_id.is_(None))
-        query = sa.select(c.id, c.article_id, c.cluster_id, c.content, c.status).where(*where).order_by(c.id)
-        rows.extend(conn.execute(query).all())
-        in_chunk = sa.select(c.id).where(c.article_id.in_(chunk))
+    for chunk in chunks(keys):
+        query = sa.select(c.id, c.article_id, c.cluster_id, c.content, c.status)
+        rows.extend(conn.execute(query.where(column.in_(chunk), *extra).order_by(c.id)).all())
+        in_chunk = sa.select(c.id).where(column.in_(chunk))
         ce, e = t.claim_entities.c, t.entities.c
         query = sa.select(ce.claim_id, e.name, e.type).join(t.entities, e.id == ce.entity_id)
         for cid, name, kind in conn.execute(query.where(ce.claim_id.in_(in_chunk))):

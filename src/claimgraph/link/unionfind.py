@@ -11,6 +11,9 @@ class UnionFind:
 
     def find(self, x: int) -> int:
         parent = self.parent
+        up = parent.get(x, x)
+        if up == x or parent.get(up, up) == up:  # a root or a root's child: most calls, at no cost
+            return up
         root = x
         while parent.get(root, root) != root:
             root = parent[root]

@@ -1,5 +1,5 @@
-"""Helpers for tests and benchmarks: hand-built analyses and throw-away
-PostgreSQL schemas.
+"""Helpers for tests and benchmarks: hand-built analyses, stored in one call, and
+throw-away PostgreSQL schemas.
 
 >>> a = make_analysis("Officials said the port was closed.", [("Officials", "said", "the port was closed")])
 >>> a.claims[0].content.text
@@ -96,6 +96,14 @@ def make_analysis(
         events=evs,
         relations=rels,
     )
+
+
+def store_analyses(store, analyses: Sequence[Analysis], prefix: str = "t") -> list:
+    """Store `analyses` in one transaction, with input ids `{prefix}0`, `{prefix}1`, ...; one `Stored` each."""
+    from claimgraph.store.write import Record, add_records
+
+    with store.engine.begin() as conn:
+        return add_records(conn, [Record(a, f"{prefix}{i}") for i, a in enumerate(analyses)])
 
 
 def postgres_available(url: str = PG_URL) -> str | None:
