@@ -22,8 +22,8 @@ Deterministic given --seed.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
-import re
 import sys
 import tempfile
 import time
@@ -43,8 +43,7 @@ C = 0.25  # inverse regularisation: out-of-fold cue F1 0.768 at 0.1, 0.776 at 0.
 VETO_PRECISION = 0.2
 # the decision thresholds tried for claims F1 out of fold (each one analyses every article once)
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45)
-# the shared scorer's words and its matching bar (eval/README.md: token F1 >= 0.5)
-WORD = re.compile(r"\w+", re.UNICODE)
+# the shared scorer's matching bar (eval/README.md: token F1 >= 0.5)
 MATCH_F1 = 0.5
 
 
@@ -105,21 +104,22 @@ def collect(articles: list[dict], cache: Path):
     return rows, np.array(labels), np.array(groups), np.array(lexical), docs
 
 
-def words(text: str, span: tuple[int, int]) -> set[int]:
-    return {m.start() + span[0] for m in WORD.finditer(text[span[0] : span[1]])}
+def overlap_f1(shared: Path):
+    """The shared scorer's own token F1 of two spans (`overlap_f1` of shared/eval/score.py)."""
+    spec = importlib.util.spec_from_file_location("shared_score", shared / "eval" / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.overlap_f1
 
 
-def matched(text: str, gold: list[tuple[int, int]], pred: list[tuple[int, int]]) -> int:
+def matched(text: str, gold: list[tuple[int, int]], pred: list[tuple[int, int]], overlap) -> int:
     """How many gold contents a predicted content matches, one to one, best overlaps first."""
-    gw, pw = [words(text, g) for g in gold], [words(text, p) for p in pred]
     pairs = []
-    for gi, g in enumerate(gw):
-        for pi, p in enumerate(pw):
-            common = len(g & p)
-            if common:
-                f1 = 2 * common / (len(g) + len(p))
-                if f1 >= MATCH_F1:
-                    pairs.append((f1, gi, pi))
+    for gi, g in enumerate(gold):
+        for pi, p in enumerate(pred):
+            f1 = overlap(text, g, p)
+            if f1 >= MATCH_F1:
+                pairs.append((f1, gi, pi))
     used_g, used_p = set(), set()
     for _, gi, pi in sorted(pairs, reverse=True):
         if gi not in used_g and pi not in used_p:
@@ -128,7 +128,7 @@ def matched(text: str, gold: list[tuple[int, int]], pred: list[tuple[int, int]])
     return len(used_g)
 
 
-def claim_counts(articles: list[dict], docs: list, models: list, thresholds: tuple[float, ...]) -> dict:
+def claim_counts(articles: list[dict], docs: list, models: list, thresholds: tuple[float, ...], overlap) -> dict:
     """For each threshold: matched, predicted and gold claims over `articles`, each analysed (up to
     attribution, cues by the learned setting) with its own fold's model at that threshold."""
     from dataclasses import replace
@@ -152,7 +152,7 @@ def claim_counts(articles: list[dict], docs: list, models: list, thresholds: tup
             for stage in upto:
                 stage(document)
             pred = [(c.content.start, c.content.end) for c in document.claims]
-            counts[t][0] += matched(a["text"], gold, pred)
+            counts[t][0] += matched(a["text"], gold, pred, overlap)
             counts[t][1] += len(pred)
             counts[t][2] += len(gold)
     return counts
@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
             fold_models[g] = cue_model
     cue_threshold, cv_f1 = best_threshold(oof, y)
     veto = veto_threshold(oof, y, lexical)
-    counts = claim_counts(articles, docs, fold_models, THRESHOLDS)
+    counts = claim_counts(articles, docs, fold_models, THRESHOLDS, overlap_f1(args.shared))
     threshold = max(THRESHOLDS, key=lambda t: (f1_of(*counts[t]), -t))
     cv_claims = {str(t): round(f1_of(*c), 4) for t, c in counts.items()}
     model = fit(x, y, args.seed)

@@ -143,11 +143,12 @@ def fit(X: np.ndarray, y: np.ndarray, seed: int, encoder: str, model: str = "log
         return head | export_trees(gb.fit(X, y), CLASSES)
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
+    from sklearn.utils.class_weight import compute_class_weight
 
     scaler = StandardScaler().fit(X)
     scale = np.where(scaler.scale_ == 0, 1.0, scaler.scale_)
-    labels, counts = np.unique(y, return_counts=True)
-    weights = {c: len(y) / (len(labels) * n) for c, n in zip(labels, counts, strict=True)}  # "balanced"
+    labels = np.unique(y)
+    weights = dict(zip(labels, compute_class_weight("balanced", classes=labels, y=y), strict=True))
     if "refutes" in weights:
         weights["refutes"] *= REFUTES_WEIGHT
     lr = LogisticRegression(C=1.0, class_weight=weights, max_iter=2000, random_state=seed)

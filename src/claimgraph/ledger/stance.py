@@ -32,7 +32,9 @@ from claimgraph.text.semantic import CachedEncoder, Encoder, load_encoder, seman
 
 FORMAT = "claimgraph/stance@4"  # 3: the relevance gate ("gate"); 4: cues against the other candidates ("_rel")
 CLASSES = ("unrelated", "discusses", "supports", "refutes")
-FEATURES = (
+# an article's own features (`assess`); FEATURES adds, for the RELATIVE ones, the gap to the claim's other
+# candidates
+BASE_FEATURES = (
     "sim_max",
     "sim_top3",
     "sim_claim_max",
@@ -85,8 +87,6 @@ FEATURES = (
     "polar_x_overlap",
     "polar_x_sent_overlap",
 )
-# an article's own features (`assess`); FEATURES adds, for these, the gap to the claim's other candidates
-BASE_FEATURES = FEATURES
 # the cues compared with the claim's other candidates: a debunk stands out among the articles that repeat a
 # claim, while a story's own wording (its cues in every article) does not. Cross-validated by story on
 # dev-stance (train.py, 5 folds): refutes F1 0.255 -> 0.314, macro F1 0.608 -> 0.638 (with its class weight);

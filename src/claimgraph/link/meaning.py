@@ -19,14 +19,16 @@ the later one is compared with every claim of the earlier one. A pair joins when
 - their entities and events agree: when both name entities, a name word is
   shared; when both carry events, an event type is shared.
 
-Every join the words alone would not make is kept as a `supports` link by
-"same-meaning" with its reason (cosine, shared stems, the story score).
+Every join that holds (below) and that the words alone would not make is
+kept as a `supports` link by "same-meaning" with its reason (cosine, shared
+stems, the story score).
 
 A join merges the two claims' clusters unless that would make a cluster of
 more than MAX_JOINED_CLAIMS claims (`bridge`): joins are single-link, and
 along a long story they chained whole streams of claims into one cluster (on
 the synthetic 100k-claim ledger of bench/ledger_bench.py, one of 42,323
 claims), each step a fair paraphrase of the last.
+
 The pair's verdict depends on the two claims and the two articles' stored
 vectors only, so an incremental run (new articles against earlier ones) makes
 the joins a full run makes. The Spark backfill's stage 2 has no story
@@ -164,14 +166,12 @@ def stem_index(claims: Sequence[Said]) -> dict[str, list[int]]:
 
 
 def agreeing_pairs(
-    earlier: Sequence[Said], later: Sequence[Said], by_stem: dict[str, list[int]] | None = None
+    earlier: Sequence[Said], later: Sequence[Said], by_stem: dict[str, list[int]]
 ) -> list[tuple[Said, Said, str]]:
     """Every (earlier, later) pair of the two articles' claims that agree, with their shared stems.
     Only pairs sharing MIN_SHARED stems can agree: they are found through the earlier claims' stems
-    (`by_stem`: `stem_index(earlier)`, made once an article by a caller with many edges; an edge's
-    all-pairs loop over `agree` was most of the pass's time), in the all-pairs order."""
-    if by_stem is None:
-        by_stem = stem_index(earlier)
+    (`by_stem`: `stem_index(earlier)`, made once an article, the earlier side of many edges; an
+    edge's all-pairs loop over `agree` was most of the pass's time), in the all-pairs order."""
     found = []
     for b in later:
         if len(b.stems) < MIN_TERMS:
@@ -203,7 +203,10 @@ def candidates(
             indexes[a_id] = stem_index(first)
         found += [(a, b, why, score) for a, b, why in agreeing_pairs(first, second, indexes[a_id])]
     needed = list({c.id: c for a, b, _why, _s in found if not _by_words(a, b) for c in (a, b)}.values())
-    vectors = encode(needed, encoder)
+    vectors: dict[int, np.ndarray] = {}
+    for start in range(0, len(needed), ENCODE_BATCH):
+        batch = needed[start : start + ENCODE_BATCH]
+        vectors.update(zip((c.id for c in batch), encoder.encode([c.content for c in batch]), strict=True))
     for a, b, why, score in found:
         cosine = 1.0 if _by_words(a, b) else float(vectors[a.id] @ vectors[b.id])
         yield a, b, cosine, why, score
@@ -246,14 +249,13 @@ def _by_words(a: Said, b: Said) -> bool:
     return a.specific and b.specific and similarity.jaccard(a.words, b.words) >= similarity.SAME_CONTENT
 
 
-def bridge(uf: UnionFind, joins: Sequence[Join], sizes: dict[int, int], cap: int | None = None) -> list[Join]:
+def bridge(uf: UnionFind, joins: Sequence[Join], sizes: dict[int, int], cap: int = MAX_JOINED_CLAIMS) -> list[Join]:
     """Union, in `uf`, the clusters each join bridges, unless the cluster made
-    would hold more than `cap` claims (MAX_JOINED_CLAIMS): joins are single-link,
+    would hold more than `cap` claims: joins are single-link,
     and along a long story they chained whole streams of claims into one cluster.
     `sizes`: claims a root holds (1 when absent), kept up to date. Joins are
     taken in claim order. Returns the joins that hold (that merged, or whose
     claims were one cluster already), in that order."""
-    cap = MAX_JOINED_CLAIMS if cap is None else cap
     held = []
     for j in sorted(joins, key=lambda j: (j.later, j.earlier)):
         a, b = uf.find(j.earlier), uf.find(j.later)
@@ -265,15 +267,6 @@ def bridge(uf: UnionFind, joins: Sequence[Join], sizes: dict[int, int], cap: int
             sizes[uf.find(a)] = total
         held.append(j)
     return held
-
-
-def encode(claims: Sequence[Said], encoder: Encoder) -> dict[int, np.ndarray]:
-    """The claims' vectors by id, ENCODE_BATCH at a time."""
-    vectors: dict[int, np.ndarray] = {}
-    for start in range(0, len(claims), ENCODE_BATCH):
-        batch = claims[start : start + ENCODE_BATCH]
-        vectors.update(zip((c.id for c in batch), encoder.encode([c.content for c in batch]), strict=True))
-    return vectors
 
 
 def links(joins: Sequence[Join]) -> list[dict]:
@@ -291,22 +284,14 @@ def links(joins: Sequence[Join]) -> list[dict]:
 def _load(conn: Connection, articles: list[int], new_only: bool) -> dict[int, list[Said]]:
     """The current claims of these articles (with `new_only`, those without a cluster), by article, in id order."""
     c = t.claims.c
-    extra = [current()] + ([c.cluster_id.is_(None)] if new_only else [])
-    return _said(conn, articles, c.article_id, extra)
-
-
-def _load_ids(conn: Connection, ids: list[int]) -> dict[int, list[Said]]:
-    """These claims, by article."""
-    return _said(conn, ids, t.claims.c.id, [])
-
-
-def _said(conn: Connection, keys: list[int], column: sa.Column, extra: list) -> dict[int, list[Said]]:
-    c = t.claims.c
     rows, names, people, events = [], defaultdict(list), defaultdict(list), defaultdict(list)
-    for chunk in chunks(keys):
-        query = sa.select(c.id, c.article_id, c.cluster_id, c.content, c.status)
-        rows.extend(conn.execute(query.where(column.in_(chunk), *extra).order_by(c.id)).all())
-        in_chunk = sa.select(c.id).where(column.in_(chunk))
+    for chunk in chunks(articles):
+        where = [c.article_id.in_(chunk), current()]
+        if new_only:
+            where.append(c.cluster_id.is_(None))
+        query = sa.select(c.id, c.article_id, c.cluster_id, c.content, c.status).where(*where).order_by(c.id)
+        rows.extend(conn.execute(query).all())
+        in_chunk = sa.select(c.id).where(c.article_id.in_(chunk))
         ce, e = t.claim_entities.c, t.entities.c
         query = sa.select(ce.claim_id, e.name, e.type).join(t.entities, e.id == ce.entity_id)
         for cid, name, kind in conn.execute(query.where(ce.claim_id.in_(in_chunk))):

@@ -12,10 +12,15 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from typing import TYPE_CHECKING
 
 from claimgraph.config import Settings
 from claimgraph.model import Analysis, Claim, Entity, Event, Geo, Mention, Relation, Source, Span
 from claimgraph.text.translit import name_key
+
+if TYPE_CHECKING:
+    from claimgraph.store import Store
+    from claimgraph.store.write import Stored
 
 PG_URL = Settings().test_pg
 
@@ -98,7 +103,7 @@ def make_analysis(
     )
 
 
-def store_analyses(store, analyses: Sequence[Analysis], prefix: str = "t") -> list:
+def store_analyses(store: Store, analyses: Sequence[Analysis], prefix: str = "t") -> list[Stored]:
     """Store `analyses` in one transaction, with input ids `{prefix}0`, `{prefix}1`, ...; one `Stored` each."""
     from claimgraph.store.write import Record, add_records
 

@@ -166,8 +166,7 @@ def _right_extent(document: Document, verb: Token, start: Token, start_end: int 
     participle, a second predicate or a new clause ends it. With none of them, the
     end is `start_end` where given (the object's own, cut by `_object_end`)."""
     doc = document.doc
-    end = start.right_edge
-    moved = False
+    end = start_end if start_end is not None else start.right_edge.idx + len(start.right_edge)
     for child in verb.rights:
         if child.i <= start.i:
             continue
@@ -176,11 +175,8 @@ def _right_extent(document: Document, verb: Token, start: Token, start_end: int 
         if child.left_edge.i > 0 and doc[child.left_edge.i - 1].text in (",", ";", "—", "–"):
             break
         if child.dep_ in ("prep", "advcl", "xcomp", "oprd", "acomp", "npadvmod", "advmod"):
-            end = child.right_edge
-            moved = True
-    if not moved and start_end is not None:
-        return start_end
-    return end.idx + len(end)
+            end = child.right_edge.idx + len(child.right_edge)
+    return end
 
 
 def _set_off(document: Document, sent: SpacySpan, verb: Token, subject: Token) -> bool:
